@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Hush",
+    products: [
+        .library(name: "Hush", targets: ["Hush"]),
+        .library(name: "HushAudio", targets: ["HushAudio"]),
+        .executable(name: "hush", targets: ["hush"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(
+            name: "CFFTW", pkgConfig: "fftw3f",
+            providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(
+            name: "CSndFile", pkgConfig: "sndfile",
+            providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(
+            name: "CSoxr", pkgConfig: "soxr",
+            providers: [.apt(["libsoxr-dev"])]),
+
+        // The core: streaming STFT, network, kernels. No Foundation, no file I/O.
+        .target(
+            name: "Hush",
+            dependencies: ["CFFTW"]),
+        // Audio files (libsndfile), resampling (libsoxr), downmix, whole-file jobs.
+        .target(
+            name: "HushAudio",
+            dependencies: ["Hush", "CSndFile", "CSoxr"]),
+        // The thin command-line tool.
+        .executableTarget(
+            name: "hush",
+            dependencies: [
+                "Hush", "HushAudio",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio"]),
+        .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile"]),
+        .testTarget(name: "hushTests", dependencies: ["hush"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import HushAudio
+
+/// Writes a line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Runs `body`, turning library errors into ArgumentParser's one-line "Error: …" and exit code 1.
+func runReportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as AudioFileError {
+        throw ValidationFailure(message: error.description)
+    } catch let error as CustomStringConvertible & Error {
+        throw ValidationFailure(message: error.description)
+    }
+}
+
+/// A failure whose message is printed as-is on one line, with exit code 1.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Formatting of the one-line summaries.
+enum SummaryLine {
+    static func denoise(_ s: FileDenoiseSummary, output: String) -> String {
+        let rate = s.inputRate % 1000 == 0 ? "\(s.inputRate / 1000) kHz" : "\(s.inputRate) Hz"
+        return "\(output): \(fixed(s.duration, 2)) s at \(rate), \(s.frames) frames, "
+            + "latency \(fixed(s.latencyMilliseconds, 1)) ms, processed in "
+            + "\(fixed(s.processingSeconds, 3)) s (RTF \(fixed(s.realTimeFactor, 4)))"
+            + (s.resamplingSeconds > 0 ? ", resampling \(fixed(s.resamplingSeconds, 3)) s" : "")
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)f", value)
+    }
+}

@@ -1,0 +1,17 @@
+import HushAudio
+
+/// Paths of the committed fixtures, found from this source file so tests need no bundle.
+enum Fixtures {
+    static let repositoryRoot: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(4)  // Tests/HushTests/Support/Fixtures.swift
+        return parts.joined(separator: "/")
+    }()
+
+    static func path(_ relative: String) -> String { repositoryRoot + "/" + relative }
+
+    /// The real-speech fixture (LibriVox, 16 kHz mono), as floats.
+    static func realSpeech() throws -> [Float] {
+        try AudioReader.read(path: path("audio-fixtures/real-speech-16k.flac")).samples
+    }
+}

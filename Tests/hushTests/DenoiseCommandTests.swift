@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+/// End-to-end checks of `hush denoise` as a user runs it: exit codes, one-line errors, and that
+/// no output file appears when the run fails.
+@Suite("hush denoise (command line)", .serialized)
+struct DenoiseCommandTests {
+    static let repositoryRoot: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/")
+    }()
+
+    /// The `hush` binary next to the test bundle.
+    static let executable: String = {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundle.appendingPathComponent("hush").path
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func hush(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus,
+                      stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func scratch() throws -> String {
+        let path = NSTemporaryDirectory() + "hush-cli-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static var noisy: String { repositoryRoot + "/audio-fixtures/noisy-speech-16k.wav" }
+
+    /// Asserts a failed run: non-zero exit, one error line, and no file at `output`.
+    static func expectFailure(_ r: Result, output: String, mentioning fragment: String) {
+        #expect(r.status != 0)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains(fragment), "stderr: \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test("a good run prints a one-line summary and writes the file")
+    func success() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/out.wav"
+        let r = try Self.hush(["denoise", "--pass-through", Self.noisy, out])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("frames") && r.stdout.contains("latency 32.0 ms") && r.stdout.contains("RTF"))
+        #expect(FileManager.default.fileExists(atPath: out))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(leftovers == ["out.wav"])
+    }
+
+    @Test("missing input")
+    func missingInput() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try Self.hush(["denoise", dir + "/nope.wav", dir + "/out.wav"])
+        Self.expectFailure(r, output: dir + "/out.wav", mentioning: "no such file")
+    }
+
+    @Test("not audio, truncated header, zero-length audio")
+    func badInputs() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let header = try Data(contentsOf: URL(fileURLWithPath: Self.noisy))
+        var emptyWav = header.prefix(44)
+        emptyWav.replaceSubrange(40..<44, with: [0, 0, 0, 0])
+        emptyWav.replaceSubrange(4..<8, with: [36, 0, 0, 0])
+        let cases: [(String, Data, String)] = [
+            ("text.wav", Data("hello\n".utf8), "not a readable audio file"),
+            ("truncated.wav", header.prefix(20), "not a readable audio file"),
+            ("empty.wav", emptyWav, "contains no audio"),
+        ]
+        for (name, bytes, message) in cases {
+            let input = dir + "/" + name
+            try bytes.write(to: URL(fileURLWithPath: input))
+            let out = dir + "/out-" + name
+            Self.expectFailure(try Self.hush(["denoise", input, out]), output: out, mentioning: message)
+        }
+    }
+
+    @Test("unwritable output path")
+    func unwritable() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/no-such-dir/out.wav"
+        Self.expectFailure(try Self.hush(["denoise", Self.noisy, out]), output: out, mentioning: "cannot write")
+        let bad = dir + "/out.mp3"
+        Self.expectFailure(try Self.hush(["denoise", Self.noisy, bad]), output: bad, mentioning: "unsupported output")
+    }
+
+    @Test("output == input is refused unless --overwrite, which replaces it atomically")
+    func overwrite() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/same.wav"
+        try FileManager.default.copyItem(atPath: Self.noisy, toPath: path)
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        let refused = try Self.hush(["denoise", path, path])
+        #expect(refused.status != 0 && refused.stderr.contains("--overwrite"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original)
+        let r = try Self.hush(["denoise", "--pass-through", "--overwrite", path, path])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["same.wav"])
+    }
+
+    @Test("help lists the commands and examples")
+    func help() throws {
+        let r = try Self.hush(["--help"])
+        #expect(r.status == 0 && r.stdout.contains("denoise") && r.stdout.contains("Examples"))
+        let d = try Self.hush(["denoise", "--help"])
+        #expect(d.status == 0 && d.stdout.contains("Examples"))
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Regenerates the audio fixtures from offline, reproducible sources (Debian packages only).
+# Needs: sox, flite, and apt access for pocketsphinx-testdata (downloaded, not installed).
+# usage: audio-fixtures/make-fixtures.sh   (writes into the folder this script is in)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# 1. Real human speech: LibriVox recording shipped in pocketsphinx-testdata (BSD-2 package).
+( cd "$work" && apt-get download -qq pocketsphinx-testdata >/dev/null && dpkg -x pocketsphinx-testdata_*.deb pst )
+real="$work/pst/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav"
+sox "$real" -r 16000 -c 1 -b 16 "$here/real-speech-16k.flac" trim 0 2.9
+
+# 2. Synthetic speech: flite's "slt" voice, resampled to 16 kHz.
+flite -voice slt -t "Please keep the noise down, the meeting starts soon." -o "$work/slt.wav"
+sox "$work/slt.wav" -r 16000 -c 1 -b 16 "$here/tts-speech-16k.flac" trim 0 2.5 norm -3
+
+# 3. Noisy speech for the demo: the real speech plus pink noise and a 50 Hz hum with harmonics,
+#    about 5 dB SNR. `sox -R` makes the noise generator repeatable.
+sox -R -n -r 16000 -c 1 -b 16 "$work/pink.wav" synth 2.5 pinknoise vol 0.08
+sox -R -n -r 16000 -c 1 -b 16 "$work/hum.wav" synth 2.5 sine 50 sine 150 sine 250 vol 0.02
+sox "$real" -r 16000 -c 1 -b 16 "$work/speech.wav" trim 0.2 2.5
+sox -m "$work/speech.wav" "$work/pink.wav" "$work/hum.wav" -b 16 "$here/noisy-speech-16k.wav"
+ls -l "$here"/*.wav "$here"/*.flac
