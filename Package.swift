@@ -24,9 +24,13 @@ let package = Package(
             providers: [.apt(["libsoxr-dev"])]),
 
         // The core: streaming STFT, network, kernels. No Foundation, no file I/O.
+        // The bundled default model, linked in as read-only data (weights as data, as in RNNoise).
+        .target(
+            name: "CHushModel",
+            cSettings: [.headerSearchPath("../../models")]),
         .target(
             name: "Hush",
-            dependencies: ["CFFTW"]),
+            dependencies: ["CFFTW", "CHushModel"]),
         // Audio files (libsndfile), resampling (libsoxr), downmix, whole-file jobs.
         .target(
             name: "HushAudio",
@@ -39,7 +43,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio"]),
+        // Counts heap allocations on a thread, to prove the frame loop allocates nothing.
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+        .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter"]),
         .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile"]),
         .testTarget(name: "hushTests", dependencies: ["hush"]),
     ],

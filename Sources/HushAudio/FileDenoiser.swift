@@ -20,8 +20,23 @@ public struct FileDenoiseSummary: Sendable {
     /// Seconds spent resampling to the model rate and back (zero when rates match).
     public var resamplingSeconds: Double
 
+    /// The network's totals (nil for a pass-through run).
+    public var network: NetworkTotals?
+    /// Per-frame statistics, when asked for (empty otherwise).
+    public var frameRecords: [FrameRecord] = []
+
     /// `processingSeconds / duration`.
     public var realTimeFactor: Double { duration > 0 ? processingSeconds / duration : 0 }
+}
+
+/// One frame's cost and channel activity, for per-frame reports.
+public struct FrameRecord: Sendable, Codable {
+    /// Executed MACs, gates included.
+    public var executedMacs: Int
+    /// Active fraction over all gated blocks.
+    public var activeFraction: Float
+    /// Active channels in each gated block.
+    public var activePerBlock: [Int]
 }
 
 /// Denoises one audio file into another: read (any libsndfile format), downmix to mono, resample
@@ -32,8 +47,8 @@ public enum FileDenoiser {
     ///   - overwrite: allow `outputPath` to name the input file (it is then replaced atomically).
     /// - Throws: `AudioFileError` for any input or output problem; nothing is written then.
     public static func run(inputPath: String, outputPath: String, denoiser: Denoiser,
-                           encoding: OutputEncoding = .pcm16,
-                           overwrite: Bool = false) throws(AudioFileError) -> FileDenoiseSummary {
+                           encoding: OutputEncoding = .pcm16, overwrite: Bool = false,
+                           recordFrames: Bool = false) throws(AudioFileError) -> FileDenoiseSummary {
         if !overwrite, FileIdentity.sameFile(inputPath, outputPath) {
             throw .wouldOverwriteInput(path: outputPath)
         }
@@ -48,8 +63,24 @@ public enum FileDenoiser {
         let atModelRate = try Resampler.resample(mono, from: audio.sampleRate, to: modelRate)
         resampling += clock.now - start
 
+        var records: [FrameRecord] = []
+        let network = denoiser.network
+        if recordFrames, let network {
+            records.reserveCapacity(atModelRate.count / denoiser.configuration.hop + 4)
+        }
         start = clock.now
-        let cleaned = denoiser.denoise(atModelRate)
+        let cleaned: [Float]
+        if recordFrames, let network {
+            cleaned = denoiser.denoise(atModelRate) { _ in
+                let blocks = network.model.configuration.blocks
+                records.append(FrameRecord(
+                    executedMacs: network.lastFrame.executedMACs,
+                    activeFraction: network.lastFrame.activeFraction,
+                    activePerBlock: (0..<blocks).map { network.lastActiveChannels(block: $0).count }))
+            }
+        } else {
+            cleaned = denoiser.denoise(atModelRate)
+        }
         let processing = clock.now - start
         let frames = denoiser.framesProcessed
 
@@ -64,7 +95,8 @@ public enum FileDenoiser {
             inputRate: audio.sampleRate, inputChannels: audio.channels, sampleCount: mono.count,
             duration: audio.duration, frames: frames,
             latencyMilliseconds: denoiser.configuration.latencyMilliseconds,
-            processingSeconds: processing.seconds, resamplingSeconds: resampling.seconds)
+            processingSeconds: processing.seconds, resamplingSeconds: resampling.seconds,
+            network: network?.totals, frameRecords: records)
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Hush
 import HushAudio
 
@@ -13,9 +14,13 @@ struct DenoiseCommand: ParsableCommand {
             with libsoxr and back, so the output has the input's rate and length. The output is \
             written to a temporary file and renamed, so it never exists half-written.
 
+            Prints the run (duration, frames, latency, real-time factor) and the network's cost: \
+            dense vs executed MMAC/s, the saving, and active-channel fractions per gated block.
+
             Examples:
               hush denoise noisy.wav clean.wav
-              hush denoise --float --pass-through in.flac roundtrip.wav
+              hush denoise --budget 0.25 --report cost.json talk.flac talk-denoised.wav
+              hush denoise --model my.hush --float in.wav out.wav
             """)
 
     @Argument(help: "Input audio file.")
@@ -23,6 +28,11 @@ struct DenoiseCommand: ParsableCommand {
 
     @Argument(help: "Output file (.wav or .flac).")
     var output: String
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: ArgumentHelp("Write the cost report, with per-frame detail, as JSON.", valueName: "file.json"))
+    var report: String?
 
     @Flag(help: "Write 32-bit float WAV instead of 16-bit PCM.")
     var float = false
@@ -34,14 +44,54 @@ struct DenoiseCommand: ParsableCommand {
     var passThrough = false
 
     func run() throws {
-        let denoiser = try Denoiser(configuration: STFTConfiguration(), stage: PassThroughStage())
+        let denoiser = try runReportingErrors {
+            passThrough
+                ? try Denoiser(configuration: STFTConfiguration(), stage: PassThroughStage())
+                : try modelOptions.makeDenoiser()
+        }
         let summary = try runReportingErrors {
             try FileDenoiser.run(inputPath: input, outputPath: output, denoiser: denoiser,
-                                 encoding: float ? .float32 : .pcm16, overwrite: overwrite)
+                                 encoding: float ? .float32 : .pcm16, overwrite: overwrite,
+                                 recordFrames: report != nil)
         }
         if summary.inputChannels > 1 {
             printError("note: \(summary.inputChannels) channels downmixed to mono; output is mono")
         }
         print(SummaryLine.denoise(summary, output: output))
+        if let network = denoiser.network, let totals = summary.network {
+            print(SummaryLine.cost(totals, configuration: network.model.configuration, budget: network.budget))
+            if let report {
+                try runReportingErrors {
+                    try CostReport(summary: summary, totals: totals, network: network).write(to: report)
+                }
+            }
+        }
+    }
+}
+
+/// Options that choose the model and its budget, shared by the commands that run the network.
+struct ModelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Model file (default: the bundled model).", valueName: "path"))
+    var model: String?
+
+    @Option(help: "Budget b in (0, 1]: each gated block computes at most ceil(b·C) channels (default: the model's).")
+    var budget: Float?
+
+    /// Loads the model (bundled or from `--model`) and builds a denoiser at `--budget`.
+    func makeDenoiser() throws -> Denoiser {
+        let loaded: Model
+        if let path = model {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationFailure(message: "\(path): cannot read model file")
+            }
+            do {
+                loaded = try Model.load([UInt8](data))
+            } catch {
+                throw ValidationFailure(message: "\(path): \(error.description)")
+            }
+        } else {
+            loaded = try Model.bundled()
+        }
+        return try Denoiser(model: loaded, budget: budget)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hush
 import HushAudio
 
 /// Writes a line to standard error.
@@ -32,6 +33,19 @@ enum SummaryLine {
             + "latency \(fixed(s.latencyMilliseconds, 1)) ms, processed in "
             + "\(fixed(s.processingSeconds, 3)) s (RTF \(fixed(s.realTimeFactor, 4)))"
             + (s.resamplingSeconds > 0 ? ", resampling \(fixed(s.resamplingSeconds, 3)) s" : "")
+    }
+
+    static func cost(_ t: NetworkTotals, configuration c: ModelConfiguration, budget: Float) -> String {
+        let fps = c.framesPerSecond
+        let dense = Double(c.denseMACsPerFrame) * fps / 1e6
+        let executed = Double(t.executedMACs) / Double(max(t.frames, 1)) * fps / 1e6
+        var line = "network: budget \(fixed(Double(budget), 2)) (cap \(c.channelCap(budget: budget))/\(c.convChannels) channels), "
+            + "dense \(fixed(dense, 2)) MMAC/s, executed \(fixed(executed, 2)) MMAC/s incl. gates, "
+            + "saving \(fixed(t.saving * 100, 1))%\nactive fraction per block (mean/min/max):"
+        for i in 0..<c.blocks {
+            line += " B\(i) \(fixed(t.meanActiveFraction(block: i), 2))/\(fixed(Double(t.activeFractionMin[i]), 2))/\(fixed(Double(t.activeFractionMax[i]), 2))"
+        }
+        return line
     }
 
     static func fixed(_ value: Double, _ digits: Int) -> String {

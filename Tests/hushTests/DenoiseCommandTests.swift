@@ -124,6 +124,44 @@ struct DenoiseCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["same.wav"])
     }
 
+    @Test("the default run uses the bundled model and reports its cost; --report writes per-frame JSON")
+    func network() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/out.wav", report = dir + "/cost.json"
+        let r = try Self.hush(["denoise", "--budget", "0.25", "--report", report, Self.noisy, out])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("network: budget 0.25") && r.stdout.contains("saving"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+        let frames = try #require(json?["frames"] as? Int)
+        let perFrame = try #require(json?["per_frame"] as? [[String: Any]])
+        #expect(perFrame.count == frames && frames > 100)
+        let executed = perFrame.compactMap { $0["executed_macs"] as? Int }
+        let dense = try #require(json?["dense_macs_per_frame"] as? Int)
+        #expect(executed.count == frames && executed.allSatisfy { $0 < dense / 2 })
+    }
+
+    @Test("a bad model file or budget is a one-line error and writes nothing")
+    func badModel() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/out.wav"
+        let model = dir + "/model.hush"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: Self.repositoryRoot + "/models/hush-default.hush"))
+        bytes[bytes.count / 2] ^= 1
+        try bytes.write(to: URL(fileURLWithPath: model))
+        Self.expectFailure(try Self.hush(["denoise", "--model", model, Self.noisy, out]), output: out,
+                           mentioning: "checksum")
+        Self.expectFailure(try Self.hush(["denoise", "--model", Self.noisy, Self.noisy, out]), output: out,
+                           mentioning: "not a Hush model")
+        Self.expectFailure(try Self.hush(["denoise", "--model", dir + "/none.hush", Self.noisy, out]),
+                           output: out, mentioning: "cannot read model")
+        for budget in ["0", "1.5", "nan"] {
+            Self.expectFailure(try Self.hush(["denoise", "--budget", budget, Self.noisy, out]), output: out,
+                               mentioning: "budget")
+        }
+    }
+
     @Test("help lists the commands and examples")
     func help() throws {
         let r = try Self.hush(["--help"])

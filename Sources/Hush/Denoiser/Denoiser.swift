@@ -49,19 +49,49 @@ public final class Denoiser {
 
     /// Denoises a whole signal and returns it time-aligned with the input (the delay removed),
     /// of the same length. Allocates its result; for files and tests, not for the frame loop.
-    public func denoise(_ signal: [Float]) -> [Float] {
+    /// - Parameter afterEachFrame: called after every frame (flush frames included), e.g. to
+    ///   record the network's per-frame statistics.
+    public func denoise(_ signal: [Float], afterEachFrame: ((Denoiser) -> Void)? = nil) -> [Float] {
         reset()
         let delay = outputDelay
-        var stream = [Float](repeating: 0, count: signal.count + delay + configuration.hop)
+        let hop = configuration.hop
+        var stream = [Float](repeating: 0, count: signal.count + delay + hop)
         var written = 0
         stream.withUnsafeMutableBufferPointer { out in
             signal.withUnsafeBufferPointer { input in
                 // Capacity is sized from outputCount/maximumFinishCount, so neither call throws.
-                written = (try? stft.process(input, into: out)) ?? 0
-                let rest = UnsafeMutableBufferPointer(rebasing: out[written...])
-                written += (try? stft.finish(into: rest)) ?? 0
+                // With an observer, push one hop at a time so it sees every frame.
+                let step = afterEachFrame == nil ? max(input.count, 1) : hop
+                var start = 0
+                while start < input.count {
+                    let end = min(start + step, input.count)
+                    let n = (try? stft.process(UnsafeBufferPointer(rebasing: input[start..<end]),
+                                               into: UnsafeMutableBufferPointer(rebasing: out[written...]))) ?? 0
+                    written += n
+                    if n > 0, let observe = afterEachFrame { observe(self) }
+                    start = end
+                }
+                // Drain one frame at a time so an observer sees the flush frames too.
+                while true {
+                    let n = (try? stft.finishOneFrame(into: UnsafeMutableBufferPointer(rebasing: out[written...]))) ?? 0
+                    if n == 0 { break }
+                    written += n
+                    afterEachFrame?(self)
+                }
             }
         }
         return Array(stream[delay..<(delay + signal.count)])
     }
+}
+
+extension Denoiser {
+    /// A denoiser running `model` at `budget` (default: the model's) in the model's framing.
+    public convenience init(model: Model, budget: Float? = nil,
+                            kernels: KernelChoice = .fast) throws(HushError) {
+        let network = try GatedNetwork(model: model, budget: budget, kernels: kernels)
+        try self.init(configuration: model.configuration.stft, stage: network)
+    }
+
+    /// The network stage, or nil for a pass-through denoiser.
+    public var network: GatedNetwork? { stage as? GatedNetwork }
 }

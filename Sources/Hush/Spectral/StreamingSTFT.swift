@@ -100,15 +100,28 @@ public final class StreamingSTFT {
     /// - Throws: `HushError.bufferTooSmall` if `output` cannot hold them.
     @discardableResult
     public func finish(into output: UnsafeMutableBufferPointer<Float>) throws(HushError) -> Int {
+        try drain(into: output, frameLimit: Int.max)
+    }
+
+    /// Like `finish`, but runs at most one frame; call until it returns 0 to drain the stream.
+    @discardableResult
+    public func finishOneFrame(into output: UnsafeMutableBufferPointer<Float>) throws(HushError) -> Int {
+        try drain(into: output, frameLimit: 1)
+    }
+
+    private func drain(into output: UnsafeMutableBufferPointer<Float>,
+                       frameLimit: Int) throws(HushError) -> Int {
         let target = samplesIn + configuration.outputDelay
-        let outstanding = target - samplesOut
+        let outstanding = min(target - samplesOut, frameLimit == 1 ? configuration.hop : Int.max)
         guard output.count >= outstanding else {
             throw .bufferTooSmall(needed: outstanding, given: output.count)
         }
         let hop = configuration.hop
         let fill = frame + (configuration.frameLength - hop)
         var written = 0
-        while samplesOut + written < target {
+        var frames = 0
+        while samplesOut + written < target, frames < frameLimit {
+            frames += 1
             (fill + pending).update(repeating: 0, count: hop - pending)
             runFrame(emittingTo: tail)
             let keep = min(hop, target - samplesOut - written)

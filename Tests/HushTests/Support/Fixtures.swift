@@ -1,3 +1,4 @@
+import Foundation
 import HushAudio
 
 /// Paths of the committed fixtures, found from this source file so tests need no bundle.
@@ -14,4 +15,15 @@ enum Fixtures {
     static func realSpeech() throws -> [Float] {
         try AudioReader.read(path: path("audio-fixtures/real-speech-16k.flac")).samples
     }
+}
+
+extension Fixtures {
+    /// Bytes of a repository file.
+    static func bytes(_ relative: String) throws -> [UInt8] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))
+        return [UInt8](data)
+    }
+
+    /// The bundled model file's bytes.
+    static func modelBytes() throws -> [UInt8] { try bytes("models/hush-default.hush") }
 }

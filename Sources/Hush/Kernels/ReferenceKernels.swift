@@ -1,0 +1,69 @@
+/// Plain scalar kernels: the specification the fast kernels are tested against, and the
+/// brute-force MAC counter (every multiply-accumulate increments `macs`).
+///
+/// Layouts: matrices are row-major; `indices` lists active channels in ascending order; "compact"
+/// vectors hold one value per active channel, in the order of `indices`.
+public enum ReferenceKernels {
+    /// `y = W·x + b`, W `[rows, cols]`.
+    public static func matVec(_ w: UnsafePointer<Float>, rows: Int, cols: Int,
+                              _ x: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                              into y: UnsafeMutablePointer<Float>, macs: inout Int) {
+        for r in 0..<rows {
+            var sum: Float = 0
+            for c in 0..<cols {
+                sum += w[r * cols + c] * x[c]
+                macs += 1
+            }
+            y[r] = sum + bias[r]
+        }
+    }
+
+    /// `y[j] = W[indices[j], :]·x + b[indices[j]]` for the active rows only.
+    public static func gatherRows(_ w: UnsafePointer<Float>, cols: Int,
+                                  indices: UnsafePointer<Int32>, count: Int,
+                                  _ x: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                                  into y: UnsafeMutablePointer<Float>, macs: inout Int) {
+        for j in 0..<count {
+            let row = Int(indices[j])
+            var sum: Float = 0
+            for c in 0..<cols {
+                sum += w[row * cols + c] * x[c]
+                macs += 1
+            }
+            y[j] = sum + bias[row]
+        }
+    }
+
+    /// `out += Σ_j v[j] · Wᵀ[indices[j], :]`, Wᵀ `[channels, cols]` (a transposed `[cols, channels]`).
+    public static func scatterAccumulate(_ wT: UnsafePointer<Float>, cols: Int,
+                                         indices: UnsafePointer<Int32>, count: Int,
+                                         _ v: UnsafePointer<Float>,
+                                         into out: UnsafeMutablePointer<Float>, macs: inout Int) {
+        for j in 0..<count {
+            let row = Int(indices[j])
+            for c in 0..<cols {
+                out[c] += v[j] * wT[row * cols + c]
+                macs += 1
+            }
+        }
+    }
+
+    /// Causal dilated depthwise conv for the active channels:
+    /// `y[j] = Σ_t taps[ch, t] · history[t][ch] + b[ch]`, ch = indices[j], where `history[t]`
+    /// points at the frame that tap t reads (tap K−1 is the current frame).
+    public static func depthwise(taps: UnsafePointer<Float>, kernelSize: Int,
+                                 history: UnsafePointer<UnsafeMutablePointer<Float>>,
+                                 indices: UnsafePointer<Int32>, count: Int,
+                                 bias: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                                 macs: inout Int) {
+        for j in 0..<count {
+            let ch = Int(indices[j])
+            var sum: Float = 0
+            for t in 0..<kernelSize {
+                sum += taps[ch * kernelSize + t] * history[t][ch]
+                macs += 1
+            }
+            y[j] = sum + bias[ch]
+        }
+    }
+}

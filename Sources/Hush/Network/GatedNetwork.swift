@@ -1,0 +1,315 @@
+/// Which kernel implementations a network runs.
+public enum KernelChoice: Sendable {
+    /// The optimised kernels (the default).
+    case fast
+    /// The plain reference kernels, which also count every multiply-accumulate one by one.
+    case reference
+}
+
+/// The gated convolutional network as a spectral stage (training/FORMAT.md, "The network").
+///
+/// Per frame: features → front-end → for each block: gate scores, budget-capped active set, then
+/// pw1 rows, depthwise taps and pw2 columns of the active channels only → back-end mask → masked
+/// spectrum. An inactive channel's weights are never read. All state (the causal histories) and
+/// scratch live in buffers sized from the model at creation; a frame allocates nothing.
+public final class GatedNetwork: SpectralStage {
+    /// The weights and architecture.
+    public let model: Model
+    /// Kernels in use.
+    public let kernels: KernelChoice
+    /// Statistics of the last frame run.
+    public private(set) var lastFrame: FrameStatistics
+
+    private let config: ModelConfiguration
+    /// The model's per-block weight pointers, copied out of the array so that the frame loop
+    /// indexes plain memory (no generic iteration, which can box elements in unoptimised builds).
+    private let blocks: UnsafeMutablePointer<Model.BlockWeights>
+    private var cap: Int
+    private var budgetValue: Float
+    private var frameIndex = 0
+    private var referenceMACs = 0
+
+    // Workspace, one allocation each, sized at creation.
+    private let features: UnsafeMutablePointer<Float>   // [F]
+    private let residual: UnsafeMutablePointer<Float>   // [R]
+    private let gateHidden: UnsafeMutablePointer<Float> // [G]
+    private let scores: UnsafeMutablePointer<Float>     // [B, C]: kept per block for inspection
+    private let selectScratch: UnsafeMutablePointer<Float> // [C]
+    private let active: UnsafeMutablePointer<Int32>     // [B, C]: active lists per block
+    private let activeCounts: UnsafeMutablePointer<Int> // [B]
+    private let compactU: UnsafeMutablePointer<Float>   // [C]
+    private let compactV: UnsafeMutablePointer<Float>   // [C]
+    private let maskBuffer: UnsafeMutablePointer<Float> // [F]
+    private let tapPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>> // [K]
+    /// Per block, the causal history of u: `slots[i]` frames × C, frame t in slot t mod slots[i].
+    private let histories: UnsafeMutablePointer<Float>
+    private let historyOffsets: UnsafeMutablePointer<Int> // [B]
+    private let historySlots: UnsafeMutablePointer<Int>   // [B]
+    private let historyCount: Int
+    // Running totals.
+    private let fractionSum: UnsafeMutablePointer<Double> // [B]
+    private let fractionMin: UnsafeMutablePointer<Float>  // [B]
+    private let fractionMax: UnsafeMutablePointer<Float>  // [B]
+    private var totalFrames = 0
+    private var totalExecuted = 0
+
+    /// Creates a network over `model` at `budget` (default: the model's), with its own state.
+    /// - Throws: `HushError.invalidConfiguration` for a budget outside (0, 1].
+    public init(model: Model, budget: Float? = nil, kernels: KernelChoice = .fast) throws(HushError) {
+        self.model = model
+        self.kernels = kernels
+        let config = model.configuration
+        self.config = config
+        let b = budget ?? config.defaultBudget
+        guard b > 0, b <= 1 else { throw .invalidConfiguration("budget \(b) outside (0, 1]") }
+        budgetValue = b
+        cap = config.channelCap(budget: b)
+        let (R, C, G, K, F, B) = (config.residualChannels, config.convChannels, config.gateRank,
+                                  config.kernelSize, config.bins, config.blocks)
+        blocks = .allocate(capacity: B)
+        blocks.initialize(from: model.blockWeights, count: B)
+        features = .allocate(capacity: F)
+        residual = .allocate(capacity: R)
+        gateHidden = .allocate(capacity: G)
+        scores = .allocate(capacity: B * C)
+        selectScratch = .allocate(capacity: C)
+        active = .allocate(capacity: B * C)
+        activeCounts = .allocate(capacity: B)
+        compactU = .allocate(capacity: C)
+        compactV = .allocate(capacity: C)
+        maskBuffer = .allocate(capacity: F)
+        tapPointers = .allocate(capacity: K)
+        historyOffsets = .allocate(capacity: B)
+        historySlots = .allocate(capacity: B)
+        var offset = 0
+        for i in 0..<B {
+            historyOffsets[i] = offset
+            historySlots[i] = (K - 1) * config.dilations[i] + 1
+            offset += historySlots[i] * C
+        }
+        historyCount = offset
+        histories = .allocate(capacity: offset)
+        fractionSum = .allocate(capacity: B)
+        fractionMin = .allocate(capacity: B)
+        fractionMax = .allocate(capacity: B)
+        features.initialize(repeating: 0, count: F)
+        residual.initialize(repeating: 0, count: R)
+        gateHidden.initialize(repeating: 0, count: G)
+        scores.initialize(repeating: 0, count: B * C)
+        selectScratch.initialize(repeating: 0, count: C)
+        active.initialize(repeating: 0, count: B * C)
+        activeCounts.initialize(repeating: 0, count: B)
+        compactU.initialize(repeating: 0, count: C)
+        compactV.initialize(repeating: 0, count: C)
+        maskBuffer.initialize(repeating: 1, count: F)
+        tapPointers.initialize(repeating: histories, count: K)
+        histories.initialize(repeating: 0, count: offset)
+        fractionSum.initialize(repeating: 0, count: B)
+        fractionMin.initialize(repeating: .infinity, count: B)
+        fractionMax.initialize(repeating: 0, count: B)
+        lastFrame = FrameStatistics(executedMACs: 0, denseMACs: config.denseMACsPerFrame,
+                                    activeFraction: 0)
+    }
+
+    deinit {
+        blocks.deallocate(); features.deallocate(); residual.deallocate(); gateHidden.deallocate()
+        scores.deallocate(); selectScratch.deallocate(); active.deallocate()
+        activeCounts.deallocate(); compactU.deallocate(); compactV.deallocate()
+        maskBuffer.deallocate(); tapPointers.deallocate(); histories.deallocate()
+        historyOffsets.deallocate(); historySlots.deallocate()
+        fractionSum.deallocate(); fractionMin.deallocate(); fractionMax.deallocate()
+    }
+
+    /// The budget b: each gated block computes at most ceil(b·C) channels. Takes effect at the
+    /// next frame; changing it mid-stream keeps every history consistent.
+    public var budget: Float { budgetValue }
+
+    /// Sets the budget.
+    /// - Throws: `HushError.invalidConfiguration` unless 0 < b ≤ 1 (NaN included).
+    public func setBudget(_ b: Float) throws(HushError) {
+        guard b > 0, b <= 1 else { throw .invalidConfiguration("budget \(b) outside (0, 1]") }
+        budgetValue = b
+        cap = config.channelCap(budget: b)
+    }
+
+    /// The channel cap in force, ceil(b·C).
+    public var channelCap: Int { cap }
+
+    /// The mask of the last frame, `bins` values in (0, 1).
+    public var lastMask: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: maskBuffer, count: config.bins) }
+
+    /// The active channels of block `i` in the last frame, ascending.
+    public func lastActiveChannels(block i: Int) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: active + i * config.convChannels, count: activeCounts[i])
+    }
+
+    /// The gate scores of block `i` in the last frame.
+    public func lastScores(block i: Int) -> UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(start: scores + i * config.convChannels, count: config.convChannels)
+    }
+
+    /// Totals since creation or the last reset (allocates its arrays: not for the frame loop).
+    public var totals: NetworkTotals {
+        let B = config.blocks
+        return NetworkTotals(
+            frames: totalFrames, executedMACs: totalExecuted,
+            denseMACs: totalFrames * config.denseMACsPerFrame,
+            activeFractionSum: Array(UnsafeBufferPointer(start: fractionSum, count: B)),
+            activeFractionMin: Array(UnsafeBufferPointer(start: fractionMin, count: B)),
+            activeFractionMax: Array(UnsafeBufferPointer(start: fractionMax, count: B)))
+    }
+
+    /// Clears the causal histories and the totals.
+    public func reset() {
+        histories.update(repeating: 0, count: historyCount)
+        frameIndex = 0
+        totalFrames = 0
+        totalExecuted = 0
+        let B = config.blocks
+        fractionSum.update(repeating: 0, count: B)
+        fractionMin.update(repeating: .infinity, count: B)
+        fractionMax.update(repeating: 0, count: B)
+    }
+
+    /// Runs one frame: reads the spectrum, writes the masked spectrum.
+    public func process(spectrum: UnsafeMutablePointer<Float>, bins: Int) {
+        let (R, C, G, K, F) = (config.residualChannels, config.convChannels, config.gateRank,
+                               config.kernelSize, config.bins)
+        let floor = config.featureFloor
+        for f in 0..<F {
+            let re = spectrum[2 * f], im = spectrum[2 * f + 1]
+            features[f] = LibM.log(re * re + im * im + floor)
+        }
+        var executed = 0
+        referenceMACs = 0
+        matVec(model.frontendWeight, rows: R, cols: F, features, model.frontendBias, residual)
+        executed += R * F
+        relu(residual, R)
+
+        var activeTotal = 0
+        for i in 0..<config.blocks {
+            let w = blocks[i]
+            // Gate: h = ReLU(W1 r + b1), s = W2 h + b2.
+            let blockScores = scores + i * C
+            matVec(w.gateW1, rows: G, cols: R, residual, w.gateB1, gateHidden)
+            relu(gateHidden, G)
+            matVec(w.gateW2, rows: C, cols: G, gateHidden, w.gateB2, blockScores)
+            executed += config.gateMACsPerBlock
+            let list = active + i * C
+            let n = ChannelSelection.select(scores: blockScores, count: C, cap: cap,
+                                            scratch: selectScratch, into: list)
+            activeCounts[i] = n
+            activeTotal += n
+
+            // u for this frame: zero for inactive channels (as in training), computed for active.
+            let slots = historySlots[i]
+            let base = histories + historyOffsets[i]
+            let current = base + (frameIndex % slots) * C
+            current.update(repeating: 0, count: C)
+            gatherRows(w.pw1Weight, cols: R, list, n, residual, w.pw1Bias, compactU)
+            for j in 0..<n {
+                let ch = Int(list[j])
+                let z = compactU[j]
+                current[ch] = z >= 0 ? z : w.prelu1Slope[ch] * z
+            }
+            // Depthwise over time: tap t reads frame index − (K−1−t)·d.
+            for t in 0..<K {
+                let back = (K - 1 - t) * w.dilation
+                let slot = (frameIndex - back % slots + slots) % slots
+                tapPointers[t] = base + slot * C
+            }
+            depthwise(w.dwWeight, K, list, n, w.dwBias, compactV)
+            for j in 0..<n {
+                let ch = Int(list[j])
+                let z = compactV[j]
+                compactV[j] = z >= 0 ? z : w.prelu2Slope[ch] * z
+            }
+            scatterAccumulate(w.pw2Transposed, cols: R, list, n, compactV, residual)
+            for r in 0..<R { residual[r] += w.pw2Bias[r] }
+            executed += n * config.macsPerActiveChannel
+
+            let fraction = Float(n) / Float(C)
+            fractionSum[i] += Double(fraction)
+            fractionMin[i] = min(fractionMin[i], fraction)
+            fractionMax[i] = max(fractionMax[i], fraction)
+        }
+
+        matVec(model.backendWeight, rows: F, cols: R, residual, model.backendBias, maskBuffer)
+        executed += F * R
+        for f in 0..<F {
+            let m = 1 / (1 + LibM.exp(-maskBuffer[f]))
+            maskBuffer[f] = m
+            spectrum[2 * f] *= m
+            spectrum[2 * f + 1] *= m
+        }
+
+        if kernels == .reference { executed = referenceMACs }
+        frameIndex += 1
+        totalFrames += 1
+        totalExecuted += executed
+        lastFrame = FrameStatistics(
+            executedMACs: executed, denseMACs: config.denseMACsPerFrame,
+            activeFraction: Float(activeTotal) / Float(C * config.blocks))
+    }
+
+    /// The executed-MAC count of the last frame as the reference kernels counted it, one by one
+    /// (zero with fast kernels). Tests compare it with `lastFrame.executedMACs`.
+    public var lastReferenceCount: Int { referenceMACs }
+
+    // MARK: kernel dispatch
+
+    @inline(__always)
+    private func matVec(_ w: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+                        _ x: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
+                        _ y: UnsafeMutablePointer<Float>) {
+        switch kernels {
+        case .fast: FastKernels.matVec(w, rows: rows, cols: cols, x, bias: b, into: y)
+        case .reference:
+            ReferenceKernels.matVec(w, rows: rows, cols: cols, x, bias: b, into: y, macs: &referenceMACs)
+        }
+    }
+
+    @inline(__always)
+    private func gatherRows(_ w: UnsafeMutablePointer<Float>, cols: Int,
+                            _ list: UnsafeMutablePointer<Int32>, _ n: Int,
+                            _ x: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
+                            _ y: UnsafeMutablePointer<Float>) {
+        switch kernels {
+        case .fast: FastKernels.gatherRows(w, cols: cols, indices: list, count: n, x, bias: b, into: y)
+        case .reference:
+            ReferenceKernels.gatherRows(w, cols: cols, indices: list, count: n, x, bias: b, into: y,
+                                        macs: &referenceMACs)
+        }
+    }
+
+    @inline(__always)
+    private func depthwise(_ taps: UnsafeMutablePointer<Float>, _ k: Int,
+                           _ list: UnsafeMutablePointer<Int32>, _ n: Int,
+                           _ b: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        switch kernels {
+        case .fast:
+            FastKernels.depthwise(taps: taps, kernelSize: k, history: tapPointers, indices: list,
+                                  count: n, bias: b, into: y)
+        case .reference:
+            ReferenceKernels.depthwise(taps: taps, kernelSize: k, history: tapPointers,
+                                       indices: list, count: n, bias: b, into: y, macs: &referenceMACs)
+        }
+    }
+
+    @inline(__always)
+    private func scatterAccumulate(_ wT: UnsafeMutablePointer<Float>, cols: Int,
+                                   _ list: UnsafeMutablePointer<Int32>, _ n: Int,
+                                   _ v: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        switch kernels {
+        case .fast: FastKernels.scatterAccumulate(wT, cols: cols, indices: list, count: n, v, into: out)
+        case .reference:
+            ReferenceKernels.scatterAccumulate(wT, cols: cols, indices: list, count: n, v, into: out,
+                                               macs: &referenceMACs)
+        }
+    }
+
+    @inline(__always)
+    private func relu(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n where x[i] < 0 { x[i] = 0 }
+    }
+}

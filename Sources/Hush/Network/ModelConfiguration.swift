@@ -1,0 +1,45 @@
+/// The architecture a model file describes (training/FORMAT.md, "Metadata keys").
+public struct ModelConfiguration: Sendable, Equatable {
+    /// STFT framing the model was trained with.
+    public var stft: STFTConfiguration
+    /// Width of the residual stream, R.
+    public var residualChannels: Int
+    /// Gated inner width of each block, C.
+    public var convChannels: Int
+    /// Hidden width of each gate, G.
+    public var gateRank: Int
+    /// Depthwise taps over time, K.
+    public var kernelSize: Int
+    /// Dilation of each block, in frames; its count is the number of blocks.
+    public var dilations: [Int]
+    /// Budget used when the caller sets none.
+    public var defaultBudget: Float
+    /// ε in the log-power feature.
+    public var featureFloor: Float
+
+    /// Spectrum bins, F.
+    public var bins: Int { stft.bins }
+    /// Number of gated blocks, B.
+    public var blocks: Int { dilations.count }
+
+    /// Multiply-accumulates per frame with every channel computed and no gates.
+    public var denseMACsPerFrame: Int {
+        2 * bins * residualChannels
+            + blocks * (2 * residualChannels * convChannels + kernelSize * convChannels)
+    }
+
+    /// Gate multiply-accumulates per block per frame.
+    public var gateMACsPerBlock: Int { residualChannels * gateRank + gateRank * convChannels }
+
+    /// Multiply-accumulates one active channel costs in a block (its pw1 row, taps, pw2 column).
+    public var macsPerActiveChannel: Int { 2 * residualChannels + kernelSize }
+
+    /// Frames per second at the model rate.
+    public var framesPerSecond: Double { Double(stft.sampleRate) / Double(stft.hop) }
+
+    /// The channel cap for budget `b`: ceil(b·C), computed as in training (FORMAT.md).
+    public func channelCap(budget: Float) -> Int {
+        let raw = Double(budget) * Double(convChannels) - 1e-6
+        return min(convChannels, max(1, Int(raw.rounded(.up))))
+    }
+}

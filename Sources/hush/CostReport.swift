@@ -1,0 +1,60 @@
+import Foundation
+import Hush
+import HushAudio
+
+/// The JSON written by `--report`: the run, the network's cost, and per-frame detail.
+struct CostReport: Encodable {
+    struct Block: Encodable {
+        var index: Int
+        var dilation: Int
+        var meanActiveFraction: Double
+        var minActiveFraction: Float
+        var maxActiveFraction: Float
+    }
+
+    var durationSeconds: Double
+    var frames: Int
+    var budget: Float
+    var channelCap: Int
+    var framesPerSecond: Double
+    var denseMacsPerFrame: Int
+    var denseMmacPerSecond: Double
+    var executedMmacPerSecond: Double
+    var savingPercent: Double
+    var processingSeconds: Double
+    var realTimeFactor: Double
+    var blocks: [Block]
+    var perFrame: [FrameRecord]
+
+    init(summary: FileDenoiseSummary, totals: NetworkTotals, network: GatedNetwork) {
+        let c = network.model.configuration
+        durationSeconds = summary.duration
+        frames = totals.frames
+        budget = network.budget
+        channelCap = network.channelCap
+        framesPerSecond = c.framesPerSecond
+        denseMacsPerFrame = c.denseMACsPerFrame
+        denseMmacPerSecond = Double(c.denseMACsPerFrame) * c.framesPerSecond / 1e6
+        executedMmacPerSecond = Double(totals.executedMACs) / Double(max(totals.frames, 1)) * c.framesPerSecond / 1e6
+        savingPercent = totals.saving * 100
+        processingSeconds = summary.processingSeconds
+        realTimeFactor = summary.realTimeFactor
+        blocks = (0..<c.blocks).map { i in
+            Block(index: i, dilation: c.dilations[i], meanActiveFraction: totals.meanActiveFraction(block: i),
+                  minActiveFraction: totals.activeFractionMin[i], maxActiveFraction: totals.activeFractionMax[i])
+        }
+        perFrame = summary.frameRecords
+    }
+
+    /// Writes the report atomically (temporary file, then rename).
+    func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ValidationFailure(message: "\(path): cannot write report (\(error.localizedDescription))")
+        }
+    }
+}

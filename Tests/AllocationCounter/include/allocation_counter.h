@@ -1,0 +1,16 @@
+#ifndef HUSH_ALLOCATION_COUNTER_H
+#define HUSH_ALLOCATION_COUNTER_H
+
+/// Test support: this target defines malloc/calloc/realloc/free/posix_memalign/aligned_alloc/
+/// memalign for the test executable, forwarding to glibc's own entry points. Because an
+/// executable's definitions take precedence over libc's, every allocation in the process, from
+/// Swift's runtime included, passes through here. Counting is per thread, so tests running in
+/// parallel on other threads do not disturb a measurement.
+
+/// Starts counting allocations made on the calling thread (resets the count).
+void hush_allocation_counting_begin(void);
+
+/// Stops counting and returns the number of allocation calls made on this thread since begin.
+long hush_allocation_counting_end(void);
+
+#endif

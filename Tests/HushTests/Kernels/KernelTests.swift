@@ -1,0 +1,77 @@
+import Hush
+import Testing
+
+/// Fast kernels against the reference kernels on random shapes.
+@Suite("Fast kernels match reference kernels")
+struct KernelTests {
+    static func random(_ n: Int, _ rng: inout SplitMix) -> [Float] { (0..<n).map { _ in rng.float() } }
+
+    static func close(_ a: [Float], _ b: [Float], scale: Float) -> Bool {
+        zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, scale) }
+    }
+
+    static let shapes: [(Int, Int)] = [(1, 1), (3, 5), (4, 8), (7, 17), (80, 257), (257, 80), (256, 8), (33, 80), (5, 129)]
+
+    @Test("matVec", arguments: shapes)
+    func matVec(rows: Int, cols: Int) {
+        var rng = SplitMix(seed: UInt64(rows * 1000 + cols))
+        let w = Self.random(rows * cols, &rng), x = Self.random(cols, &rng), b = Self.random(rows, &rng)
+        var fast = [Float](repeating: 0, count: rows), reference = fast
+        var macs = 0
+        FastKernels.matVec(w, rows: rows, cols: cols, x, bias: b, into: &fast)
+        ReferenceKernels.matVec(w, rows: rows, cols: cols, x, bias: b, into: &reference, macs: &macs)
+        #expect(macs == rows * cols)
+        #expect(Self.close(fast, reference, scale: Float(cols).squareRoot()))
+    }
+
+    @Test("gatherRows and scatterAccumulate over random active sets", arguments: shapes)
+    func gathered(channels: Int, cols: Int) {
+        var rng = SplitMix(seed: UInt64(channels * 7 + cols))
+        let w = Self.random(channels * cols, &rng), x = Self.random(cols, &rng)
+        let b = Self.random(channels, &rng), v = Self.random(channels, &rng)
+        let indices = (0..<channels).filter { _ in rng.next() % 3 != 0 }.map { Int32($0) }
+        var fast = [Float](repeating: 0, count: channels), reference = fast
+        var macs = 0
+        FastKernels.gatherRows(w, cols: cols, indices: indices, count: indices.count, x, bias: b, into: &fast)
+        ReferenceKernels.gatherRows(w, cols: cols, indices: indices, count: indices.count, x, bias: b,
+                                    into: &reference, macs: &macs)
+        #expect(macs == indices.count * cols)
+        #expect(Self.close(fast, reference, scale: Float(cols).squareRoot()))
+
+        let start = Self.random(cols, &rng)
+        var fastOut = start, referenceOut = start
+        macs = 0
+        FastKernels.scatterAccumulate(w, cols: cols, indices: indices, count: indices.count, v, into: &fastOut)
+        ReferenceKernels.scatterAccumulate(w, cols: cols, indices: indices, count: indices.count, v,
+                                           into: &referenceOut, macs: &macs)
+        #expect(macs == indices.count * cols)
+        #expect(Self.close(fastOut, referenceOut, scale: Float(channels).squareRoot()))
+    }
+
+    @Test("depthwise", arguments: [1, 2, 3, 5])
+    func depthwise(kernelSize: Int) {
+        var rng = SplitMix(seed: UInt64(kernelSize))
+        let channels = 37
+        let taps = Self.random(channels * kernelSize, &rng), b = Self.random(channels, &rng)
+        var frames = (0..<kernelSize).map { _ in Self.random(channels, &rng) }
+        let indices = (0..<channels).filter { $0 % 4 != 1 }.map { Int32($0) }
+        var fast = [Float](repeating: 0, count: channels), reference = fast
+        var macs = 0
+        let pointers = UnsafeMutablePointer<UnsafeMutablePointer<Float>>.allocate(capacity: kernelSize)
+        defer { pointers.deallocate() }
+        let buffers = frames.indices.map { i in frames[i].withUnsafeMutableBufferPointer { p in
+            let copy = UnsafeMutablePointer<Float>.allocate(capacity: channels)
+            copy.initialize(from: p.baseAddress!, count: channels)
+            return copy
+        } }
+        defer { buffers.forEach { $0.deallocate() } }
+        for (i, p) in buffers.enumerated() { pointers[i] = p }
+        frames.removeAll()
+        FastKernels.depthwise(taps: taps, kernelSize: kernelSize, history: pointers, indices: indices,
+                              count: indices.count, bias: b, into: &fast)
+        ReferenceKernels.depthwise(taps: taps, kernelSize: kernelSize, history: pointers, indices: indices,
+                                   count: indices.count, bias: b, into: &reference, macs: &macs)
+        #expect(macs == indices.count * kernelSize)
+        #expect(Self.close(fast, reference, scale: 1))
+    }
+}

@@ -1,0 +1,84 @@
+import Hush
+import Testing
+
+@Suite("Model file loading")
+struct ModelLoadingTests {
+    @Test("the bundled model loads, linked in and from its file, with the documented architecture")
+    func bundled() throws {
+        let linked = try Model.bundled()
+        let fromFile = try Model.load(try Fixtures.modelBytes())
+        #expect(linked.configuration == fromFile.configuration)
+        let c = linked.configuration
+        #expect(c.stft.sampleRate == 16_000 && c.stft.frameLength == 512 && c.stft.hop == 256)
+        #expect(c.stft.latencyMilliseconds <= 32)
+        #expect(c.blocks >= 1 && c.convChannels >= 1)
+        // Dense cost ≤ 60 MMAC/s including gates (issue #3's limit, checked on the real file).
+        let densePlusGates = Double(c.denseMACsPerFrame + c.blocks * c.gateMACsPerBlock)
+        #expect(densePlusGates * c.framesPerSecond <= 60e6)
+    }
+
+    @Test("the linked-in model is byte-identical to models/hush-default.hush")
+    func linkedIsCurrent() throws {
+        // SwiftPM does not track .incbin inputs; scripts/ rebuild the blob when the file is newer.
+        #expect(Array(Model.bundledFileBytes) == (try Fixtures.modelBytes()),
+                "stale build: run `rm -rf .build/*/*/CHushModel.build` and rebuild")
+    }
+
+    /// Loads `bytes` and returns the error message, or nil if it loaded.
+    static func failure(_ bytes: [UInt8]) -> String? {
+        do {
+            _ = try Model.load(bytes)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    /// Rewrites the trailing CRC so that a deliberate edit reaches the checks behind it.
+    static func resealed(_ bytes: [UInt8]) -> [UInt8] {
+        var b = bytes
+        let crc = zlibCRC(b.dropLast(4))
+        for i in 0..<4 { b[b.count - 4 + i] = UInt8((crc >> (8 * UInt32(i))) & 0xFF) }
+        return b
+    }
+
+    static func zlibCRC<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 != 0 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+        }
+        return crc ^ 0xFFFF_FFFF
+    }
+
+    @Test("truncations, a flipped byte, bad magic, a wrong version are clear errors")
+    func corrupt() throws {
+        let good = try Fixtures.modelBytes()
+        #expect(Self.failure(good) == nil)
+        for cut in [0, 4, 20, 27, 100, 1000, good.count / 2, good.count - 1] {
+            let message = Self.failure(Array(good.prefix(cut)))
+            #expect(message != nil, "truncated at \(cut) loaded")
+        }
+        var flipped = good
+        flipped[good.count / 3] ^= 0x40
+        #expect(Self.failure(flipped)?.contains("checksum") == true)
+        var magic = good
+        magic[0] = UInt8(ascii: "X")
+        #expect(Self.failure(magic)?.contains("magic") == true)
+        var version = good
+        version[8] = 2
+        #expect(Self.failure(Self.resealed(version))?.contains("version 2") == true)
+        #expect(Self.failure(Array("not a model".utf8))?.contains("too short") == true)
+    }
+
+    @Test("a wrong architecture value is caught by the shape checks")
+    func wrongShape() throws {
+        var bytes = try Fixtures.modelBytes()
+        // Find metadata 'residual_channels' and change its value; tensor shapes no longer agree.
+        let key = Array("residual_channels".utf8)
+        let at = try #require((0..<(bytes.count - key.count)).first { Array(bytes[$0..<($0 + key.count)]) == key })
+        bytes[at + key.count + 1] &+= 1  // the value's low byte, after the type byte
+        let message = Self.failure(Self.resealed(bytes))
+        #expect(message?.contains("shape") == true, "\(message ?? "loaded")")
+    }
+}
