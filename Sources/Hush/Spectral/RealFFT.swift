@@ -15,15 +15,20 @@ private struct PlanPair: @unchecked Sendable {
 /// chosen algorithm, and therefore every output bit, is the same on every run).
 ///
 /// The time buffer holds `size` floats; the spectrum buffer holds `size/2 + 1` complex values,
-/// interleaved as (re, im) floats. Both are SIMD-aligned by `fftwf_malloc`.
-final class RealFFT {
-    let size: Int
-    let time: UnsafeMutablePointer<Float>
-    let spectrum: UnsafeMutablePointer<Float>
+/// interleaved as (re, im) floats. Both are SIMD-aligned by `fftwf_malloc`. Metrics reuse it.
+public final class RealFFT {
+    /// Transform length.
+    public let size: Int
+    /// Time-domain buffer, `size` floats.
+    public let time: UnsafeMutablePointer<Float>
+    /// Spectrum buffer, `size/2 + 1` complex values interleaved (re, im).
+    public let spectrum: UnsafeMutablePointer<Float>
     private let forwardPlan: fftwf_plan
     private let inversePlan: fftwf_plan
 
-    init(size: Int) throws(HushError) {
+    /// Plans both directions for `size` and allocates the buffers.
+    /// - Throws: `HushError.fftUnavailable` if FFTW cannot plan or allocate.
+    public init(size: Int) throws(HushError) {
         self.size = size
         let bins = size / 2 + 1
         guard let rawTime = fftwf_malloc(size * MemoryLayout<Float>.stride),
@@ -65,9 +70,9 @@ final class RealFFT {
     }
 
     /// `time` → `spectrum` (unnormalised). FFTW may overwrite `time`.
-    @inline(__always) func forward() { fftwf_execute(forwardPlan) }
+    @inline(__always) public func forward() { fftwf_execute(forwardPlan) }
 
     /// `spectrum` → `time` (unnormalised: the result is `size` times the true inverse).
     /// FFTW overwrites `spectrum`.
-    @inline(__always) func inverse() { fftwf_execute(inversePlan) }
+    @inline(__always) public func inverse() { fftwf_execute(inversePlan) }
 }
