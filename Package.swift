@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "Hush", targets: ["Hush"]),
         .library(name: "HushAudio", targets: ["HushAudio"]),
         .executable(name: "hush", targets: ["hush"]),
+        .executable(name: "hush-bench", targets: ["HushBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,7 +45,14 @@ let package = Package(
             ]),
 
         // Counts heap allocations on a thread, to prove the frame loop allocates nothing.
-        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),        // Speed benchmark (bench/engine-speed); not part of the library.
+        .executableTarget(
+            name: "HushBench",
+            dependencies: [
+                "Hush", "HushAudio",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
         .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter"]),
         .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile"]),
         .testTarget(name: "hushTests", dependencies: ["hush"]),

@@ -1,62 +1,71 @@
 /// Chooses a block's active channels from its gate scores (training/FORMAT.md, "Active set"):
 /// channels with a positive score, capped at the `cap` highest, ties going to the lower index.
 /// Works in caller-owned scratch; allocates nothing.
+///
+/// Selection is branch-free where it matters: a comparison-based quickselect on gate scores
+/// mispredicts about every other branch, which cost more than the channels it saved. Positive
+/// floats order like their bit patterns, so the cap-th largest score is found by building its
+/// bit pattern from the top bit down, each step a SIMD count of the keys at or above a candidate.
 enum ChannelSelection {
     /// Writes the active channels in ascending order to `active` and returns their number.
     /// - Parameters:
     ///   - scores: `count` gate scores.
-    ///   - scratch: room for `count` floats.
+    ///   - keys: scratch for `count` keys.
+    @inline(__always)
     static func select(scores: UnsafePointer<Float>, count: Int, cap: Int,
-                       scratch: UnsafeMutablePointer<Float>,
+                       keys: UnsafeMutablePointer<UInt32>,
                        into active: UnsafeMutablePointer<Int32>) -> Int {
         var positives = 0
-        for c in 0..<count where scores[c] > 0 {
-            scratch[positives] = scores[c]
-            positives += 1
-        }
-        if positives <= cap {
-            var n = 0
-            for c in 0..<count where scores[c] > 0 {
-                active[n] = Int32(c)
-                n += 1
-            }
-            return n
-        }
-        // The cap-th largest positive score is the threshold; scores above it are in, and of
-        // those equal to it, the lowest indices fill the remaining places.
-        let threshold = kthLargest(scratch, count: positives, k: cap)
-        var above = 0
-        for c in 0..<count where scores[c] > threshold { above += 1 }
-        var tiesAllowed = cap - above
-        var n = 0
         for c in 0..<count {
             let s = scores[c]
-            if s > threshold || (s == threshold && tiesAllowed > 0) {
-                if s == threshold { tiesAllowed -= 1 }
-                active[n] = Int32(c)
-                n += 1
-            }
+            keys[c] = s > 0 ? s.bitPattern : 0
+            active[positives] = Int32(truncatingIfNeeded: c)
+            positives &+= s > 0 ? 1 : 0
         }
-        return n
+        if positives <= cap { return positives }
+        let threshold = capThreshold(keys, count: count, cap: cap)
+        var tiesAllowed = cap &- countAtLeast(keys, count: count, threshold &+ 1)
+        var kept = 0
+        for c in 0..<count {
+            let key = keys[c]
+            let tie = key == threshold && tiesAllowed > 0
+            tiesAllowed &-= tie ? 1 : 0
+            active[kept] = Int32(truncatingIfNeeded: c)
+            kept &+= (key > threshold || tie) ? 1 : 0
+        }
+        return kept
     }
 
-    /// The k-th largest of `values[0..<count]` (1-based k), by in-place quickselect.
-    static func kthLargest(_ values: UnsafeMutablePointer<Float>, count: Int, k: Int) -> Float {
-        var lo = 0, hi = count - 1
-        let target = k - 1  // index in descending order
-        while lo < hi {
-            let pivot = values[(lo + hi) / 2]
-            var i = lo, j = hi
-            while i <= j {
-                while values[i] > pivot { i += 1 }
-                while values[j] < pivot { j -= 1 }
-                if i <= j {
-                    let t = values[i]; values[i] = values[j]; values[j] = t
-                    i += 1; j -= 1
-                }
-            }
-            if target <= j { hi = j } else if target >= i { lo = i } else { return values[target] }
+    /// The largest key t with at least `cap` keys ≥ t: the cap-th largest key.
+    @inline(__always)
+    static func capThreshold(_ keys: UnsafePointer<UInt32>, count: Int, cap: Int) -> UInt32 {
+        var threshold: UInt32 = 0
+        var bit: UInt32 = 1 << 30  // positive floats never set bit 31
+        while bit != 0 {
+            let candidate = threshold | bit
+            if countAtLeast(keys, count: count, candidate) >= cap { threshold = candidate }
+            bit >>= 1
         }
-        return values[target]
+        return threshold
+    }
+
+    /// How many of `keys` are ≥ `bound`.
+    @inline(__always)
+    static func countAtLeast(_ keys: UnsafePointer<UInt32>, count: Int, _ bound: UInt32) -> Int {
+        // Keys are below 2^31, so a signed compare orders them; a true lane is −1.
+        let boundVector = SIMD8<Int32>(repeating: Int32(bitPattern: bound))
+        var tally = SIMD8<Int32>()
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(keys + i).loadUnaligned(as: SIMD8<Int32>.self)
+            tally &-= unsafeBitCast(v .>= boundVector, to: SIMD8<Int32>.self)
+            i &+= 8
+        }
+        var total = Int(tally[0] &+ tally[1] &+ tally[2] &+ tally[3] &+ tally[4] &+ tally[5] &+ tally[6] &+ tally[7])
+        while i < count {
+            total &+= keys[i] >= bound ? 1 : 0
+            i &+= 1
+        }
+        return total
     }
 }

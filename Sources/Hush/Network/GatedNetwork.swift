@@ -6,6 +6,16 @@ public enum KernelChoice: Sendable {
     case reference
 }
 
+/// Whether the gates run.
+public enum Gating: Sendable {
+    /// Gates choose the active channels each frame, capped by the budget (normal operation).
+    case dynamic
+    /// No gates: every channel of every block is computed. This is the dense network the MAC
+    /// saving is measured against; it exists for benchmarks and is not what the model was trained
+    /// to run (its output differs from the gated network's).
+    case denseUngated
+}
+
 /// The gated convolutional network as a spectral stage (training/FORMAT.md, "The network").
 ///
 /// Per frame: features → front-end → for each block: gate scores, budget-capped active set, then
@@ -17,6 +27,8 @@ public final class GatedNetwork: SpectralStage {
     public let model: Model
     /// Kernels in use.
     public let kernels: KernelChoice
+    /// Whether the gates run.
+    public let gating: Gating
     /// Statistics of the last frame run.
     public private(set) var lastFrame: FrameStatistics
 
@@ -34,13 +46,14 @@ public final class GatedNetwork: SpectralStage {
     private let residual: UnsafeMutablePointer<Float>   // [R]
     private let gateHidden: UnsafeMutablePointer<Float> // [G]
     private let scores: UnsafeMutablePointer<Float>     // [B, C]: kept per block for inspection
-    private let selectScratch: UnsafeMutablePointer<Float> // [C]
+    private let selectionKeys: UnsafeMutablePointer<UInt32> // [C]
     private let active: UnsafeMutablePointer<Int32>     // [B, C]: active lists per block
     private let activeCounts: UnsafeMutablePointer<Int> // [B]
     private let compactU: UnsafeMutablePointer<Float>   // [C]
     private let compactV: UnsafeMutablePointer<Float>   // [C]
     private let maskBuffer: UnsafeMutablePointer<Float> // [F]
     private let tapPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>> // [K]
+    private let allHiddenUnits: UnsafeMutablePointer<Int32> // [G]: 0, 1, …, G−1
     /// Per block, the causal history of u: `slots[i]` frames × C, frame t in slot t mod slots[i].
     private let histories: UnsafeMutablePointer<Float>
     private let historyOffsets: UnsafeMutablePointer<Int> // [B]
@@ -55,9 +68,11 @@ public final class GatedNetwork: SpectralStage {
 
     /// Creates a network over `model` at `budget` (default: the model's), with its own state.
     /// - Throws: `HushError.invalidConfiguration` for a budget outside (0, 1].
-    public init(model: Model, budget: Float? = nil, kernels: KernelChoice = .fast) throws(HushError) {
+    public init(model: Model, budget: Float? = nil, kernels: KernelChoice = .fast,
+                gating: Gating = .dynamic) throws(HushError) {
         self.model = model
         self.kernels = kernels
+        self.gating = gating
         let config = model.configuration
         self.config = config
         let b = budget ?? config.defaultBudget
@@ -72,13 +87,15 @@ public final class GatedNetwork: SpectralStage {
         residual = .allocate(capacity: R)
         gateHidden = .allocate(capacity: G)
         scores = .allocate(capacity: B * C)
-        selectScratch = .allocate(capacity: C)
+        selectionKeys = .allocate(capacity: C)
         active = .allocate(capacity: B * C)
         activeCounts = .allocate(capacity: B)
         compactU = .allocate(capacity: C)
         compactV = .allocate(capacity: C)
         maskBuffer = .allocate(capacity: F)
         tapPointers = .allocate(capacity: K)
+        allHiddenUnits = .allocate(capacity: G)
+        for g in 0..<G { (allHiddenUnits + g).initialize(to: Int32(g)) }
         historyOffsets = .allocate(capacity: B)
         historySlots = .allocate(capacity: B)
         var offset = 0
@@ -96,7 +113,7 @@ public final class GatedNetwork: SpectralStage {
         residual.initialize(repeating: 0, count: R)
         gateHidden.initialize(repeating: 0, count: G)
         scores.initialize(repeating: 0, count: B * C)
-        selectScratch.initialize(repeating: 0, count: C)
+        selectionKeys.initialize(repeating: 0, count: C)
         active.initialize(repeating: 0, count: B * C)
         activeCounts.initialize(repeating: 0, count: B)
         compactU.initialize(repeating: 0, count: C)
@@ -113,9 +130,9 @@ public final class GatedNetwork: SpectralStage {
 
     deinit {
         blocks.deallocate(); features.deallocate(); residual.deallocate(); gateHidden.deallocate()
-        scores.deallocate(); selectScratch.deallocate(); active.deallocate()
+        scores.deallocate(); selectionKeys.deallocate(); active.deallocate()
         activeCounts.deallocate(); compactU.deallocate(); compactV.deallocate()
-        maskBuffer.deallocate(); tapPointers.deallocate(); histories.deallocate()
+        maskBuffer.deallocate(); tapPointers.deallocate(); allHiddenUnits.deallocate(); histories.deallocate()
         historyOffsets.deallocate(); historySlots.deallocate()
         fractionSum.deallocate(); fractionMin.deallocate(); fractionMax.deallocate()
     }
@@ -175,10 +192,10 @@ public final class GatedNetwork: SpectralStage {
     public func process(spectrum: UnsafeMutablePointer<Float>, bins: Int) {
         let (R, C, G, K, F) = (config.residualChannels, config.convChannels, config.gateRank,
                                config.kernelSize, config.bins)
-        let floor = config.featureFloor
-        for f in 0..<F {
-            let re = spectrum[2 * f], im = spectrum[2 * f + 1]
-            features[f] = LibM.log(re * re + im * im + floor)
+        switch kernels {
+        case .fast: FastKernels.logPower(spectrum, bins: F, floor: config.featureFloor, into: features)
+        case .reference:
+            ReferenceKernels.logPower(spectrum, bins: F, floor: config.featureFloor, into: features)
         }
         var executed = 0
         referenceMACs = 0
@@ -189,15 +206,21 @@ public final class GatedNetwork: SpectralStage {
         var activeTotal = 0
         for i in 0..<config.blocks {
             let w = blocks[i]
-            // Gate: h = ReLU(W1 r + b1), s = W2 h + b2.
-            let blockScores = scores + i * C
-            matVec(w.gateW1, rows: G, cols: R, residual, w.gateB1, gateHidden)
-            relu(gateHidden, G)
-            matVec(w.gateW2, rows: C, cols: G, gateHidden, w.gateB2, blockScores)
-            executed += config.gateMACsPerBlock
             let list = active + i * C
-            let n = ChannelSelection.select(scores: blockScores, count: C, cap: cap,
-                                            scratch: selectScratch, into: list)
+            let n: Int
+            if gating == .dynamic {
+                // Gate: h = ReLU(W1 r + b1), s = W2 h + b2.
+                let blockScores = scores + i * C
+                matVec(w.gateW1, rows: G, cols: R, residual, w.gateB1, gateHidden)
+                relu(gateHidden, G)
+                gateScores(w.gateW2Transposed, w.gateB2, C, G, blockScores)
+                executed += config.gateMACsPerBlock
+                n = ChannelSelection.select(scores: blockScores, count: C, cap: cap,
+                                            keys: selectionKeys, into: list)
+            } else {
+                for c in 0..<C { list[c] = Int32(c) }
+                n = C
+            }
             activeCounts[i] = n
             activeTotal += n
 
@@ -236,11 +259,9 @@ public final class GatedNetwork: SpectralStage {
 
         matVec(model.backendWeight, rows: F, cols: R, residual, model.backendBias, maskBuffer)
         executed += F * R
-        for f in 0..<F {
-            let m = 1 / (1 + LibM.exp(-maskBuffer[f]))
-            maskBuffer[f] = m
-            spectrum[2 * f] *= m
-            spectrum[2 * f + 1] *= m
+        switch kernels {
+        case .fast: FastKernels.sigmoidMask(maskBuffer, bins: F, applyingTo: spectrum)
+        case .reference: ReferenceKernels.sigmoidMask(maskBuffer, bins: F, applyingTo: spectrum)
         }
 
         if kernels == .reference { executed = referenceMACs }
@@ -306,6 +327,15 @@ public final class GatedNetwork: SpectralStage {
             ReferenceKernels.scatterAccumulate(wT, cols: cols, indices: list, count: n, v, into: out,
                                                macs: &referenceMACs)
         }
+    }
+
+    /// s = b2 + W2·h computed as b2 + Σ_g h[g]·W2ᵀ[g, :], so that each step is a long
+    /// contiguous SIMD row instead of C short dot products of length G.
+    @inline(__always)
+    private func gateScores(_ w2T: UnsafeMutablePointer<Float>, _ b2: UnsafeMutablePointer<Float>,
+                            _ channels: Int, _ rank: Int, _ s: UnsafeMutablePointer<Float>) {
+        s.update(from: b2, count: channels)
+        scatterAccumulate(w2T, cols: channels, allHiddenUnits, rank, gateHidden, s)
     }
 
     @inline(__always)

@@ -18,8 +18,9 @@ public final class Model: @unchecked Sendable {
 
     /// One block's tensors. `pw2Transposed` is `[C, R]`: the file's `[R, C]` turned so that an
     /// active channel's weights are one contiguous row and an inactive channel's are never touched.
+    /// `gateW2Transposed` is `[G, C]`, so gate scores are G long SIMD rows, not C short dots.
     struct BlockWeights {
-        var gateW1, gateB1, gateW2, gateB2: UnsafeMutablePointer<Float>
+        var gateW1, gateB1, gateW2Transposed, gateB2: UnsafeMutablePointer<Float>
         var pw1Weight, pw1Bias, prelu1Slope: UnsafeMutablePointer<Float>
         var dwWeight, dwBias, prelu2Slope: UnsafeMutablePointer<Float>
         var pw2Transposed, pw2Bias: UnsafeMutablePointer<Float>
@@ -75,7 +76,7 @@ public final class Model: @unchecked Sendable {
         var parsed: [BlockWeights] = []
         for i in 0..<blocks {
             parsed.append(BlockWeights(
-                gateW1: take(G * R), gateB1: take(G), gateW2: take(C * G), gateB2: take(C),
+                gateW1: take(G * R), gateB1: take(G), gateW2Transposed: take(C * G), gateB2: take(C),
                 pw1Weight: take(C * R), pw1Bias: take(C), prelu1Slope: take(C),
                 dwWeight: take(C * K), dwBias: take(C), prelu2Slope: take(C),
                 pw2Transposed: take(C * R), pw2Bias: take(R), dilation: dilations[i]))
@@ -91,7 +92,7 @@ public final class Model: @unchecked Sendable {
                 let p = "block.\(i)."
                 try file.copyTensor(p + "gate.w1", shape: [G, R], from: bytes, into: b.gateW1)
                 try file.copyTensor(p + "gate.b1", shape: [G], from: bytes, into: b.gateB1)
-                try file.copyTensor(p + "gate.w2", shape: [C, G], from: bytes, into: b.gateW2)
+                try file.copyTransposed(p + "gate.w2", rows: C, cols: G, from: bytes, into: b.gateW2Transposed)
                 try file.copyTensor(p + "gate.b2", shape: [C], from: bytes, into: b.gateB2)
                 try file.copyTensor(p + "pw1.weight", shape: [C, R], from: bytes, into: b.pw1Weight)
                 try file.copyTensor(p + "pw1.bias", shape: [C], from: bytes, into: b.pw1Bias)
@@ -100,13 +101,7 @@ public final class Model: @unchecked Sendable {
                 try file.copyTensor(p + "dw.bias", shape: [C], from: bytes, into: b.dwBias)
                 try file.copyTensor(p + "prelu2.slope", shape: [C], from: bytes, into: b.prelu2Slope)
                 try file.copyTensor(p + "pw2.bias", shape: [R], from: bytes, into: b.pw2Bias)
-                // Transposed through a temporary (load time only, never per frame).
-                let fileLayout = UnsafeMutablePointer<Float>.allocate(capacity: R * C)
-                defer { fileLayout.deallocate() }
-                try file.copyTensor(p + "pw2.weight", shape: [R, C], from: bytes, into: fileLayout)
-                for r in 0..<R {
-                    for c in 0..<C { b.pw2Transposed[c * R + r] = fileLayout[r * C + c] }
-                }
+                try file.copyTransposed(p + "pw2.weight", rows: R, cols: C, from: bytes, into: b.pw2Transposed)
             }
             try file.copyTensor("backend.weight", shape: [F, R], from: bytes, into: backendWeight)
             try file.copyTensor("backend.bias", shape: [F], from: bytes, into: backendBias)

@@ -128,6 +128,18 @@ public struct ModelContainer {
         }
     }
 
+    /// Copies the `[rows, cols]` tensor `name` into `destination` transposed, as `[cols, rows]`.
+    public func copyTransposed(_ name: String, rows: Int, cols: Int, from bytes: UnsafeRawBufferPointer,
+                               into destination: UnsafeMutablePointer<Float>) throws(HushError) {
+        // Through a temporary: load time only, never per frame.
+        let fileLayout = UnsafeMutablePointer<Float>.allocate(capacity: rows * cols)
+        defer { fileLayout.deallocate() }
+        try copyTensor(name, shape: [rows, cols], from: bytes, into: fileLayout)
+        for r in 0..<rows {
+            for c in 0..<cols { destination[c * rows + r] = fileLayout[r * cols + c] }
+        }
+    }
+
     /// Reads tensor `name` (any shape) as an array; for tests and tools, not the frame loop.
     public func array(_ name: String, from bytes: UnsafeRawBufferPointer) throws(HushError) -> [Float] {
         guard let entry = tensors[name] else { throw .invalidModel("tensor '\(name)' missing") }

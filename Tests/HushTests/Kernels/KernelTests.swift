@@ -1,3 +1,4 @@
+import Foundation
 import Hush
 import Testing
 
@@ -73,5 +74,31 @@ struct KernelTests {
                                    count: indices.count, bias: b, into: &reference, macs: &macs)
         #expect(macs == indices.count * kernelSize)
         #expect(Self.close(fast, reference, scale: 1))
+    }
+}
+
+@Suite("Vectorised log and sigmoid match libm")
+struct FastMathTests {
+    @Test("logPower over spectra spanning silence to full scale", arguments: [1, 7, 8, 257, 513])
+    func logPower(bins: Int) {
+        var rng = SplitMix(seed: UInt64(bins))
+        let spectrum = (0..<(2 * bins)).map { i in rng.float() * Float(pow(10.0, Double(i % 12) - 6)) }
+        var fast = [Float](repeating: 0, count: bins), reference = fast
+        FastKernels.logPower(spectrum, bins: bins, floor: 1e-8, into: &fast)
+        ReferenceKernels.logPower(spectrum, bins: bins, floor: 1e-8, into: &reference)
+        for (a, b) in zip(fast, reference) { #expect(abs(a - b) <= 2e-6 * max(1, abs(b)), "\(a) vs \(b)") }
+    }
+
+    @Test("sigmoid mask, including saturated logits", arguments: [1, 9, 257])
+    func sigmoid(bins: Int) {
+        var rng = SplitMix(seed: UInt64(bins) + 99)
+        let logits = (0..<bins).map { i in i % 5 == 0 ? rng.float() * 200 : rng.float() * 12 }
+        let spectrum = (0..<(2 * bins)).map { _ in rng.float() }
+        var fastMask = logits, referenceMask = logits
+        var fastSpectrum = spectrum, referenceSpectrum = spectrum
+        FastKernels.sigmoidMask(&fastMask, bins: bins, applyingTo: &fastSpectrum)
+        ReferenceKernels.sigmoidMask(&referenceMask, bins: bins, applyingTo: &referenceSpectrum)
+        for (a, b) in zip(fastMask, referenceMask) { #expect(abs(a - b) <= 1e-6, "\(a) vs \(b)") }
+        for (a, b) in zip(fastSpectrum, referenceSpectrum) { #expect(abs(a - b) <= 1e-6) }
     }
 }

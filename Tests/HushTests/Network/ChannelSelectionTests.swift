@@ -12,13 +12,13 @@ struct ChannelSelectionTests {
     }
 
     static func select(_ scores: [Float], cap: Int) -> [Int32] {
-        var scratch = [Float](repeating: 0, count: scores.count)
+        var scratch = [UInt32](repeating: 0, count: scores.count)
         var out = [Int32](repeating: -1, count: scores.count)
         let n = scores.withUnsafeBufferPointer { s in
             scratch.withUnsafeMutableBufferPointer { sc in
                 out.withUnsafeMutableBufferPointer { o in
                     ChannelSelection.select(scores: s.baseAddress!, count: scores.count, cap: cap,
-                                            scratch: sc.baseAddress!, into: o.baseAddress!)
+                                            keys: sc.baseAddress!, into: o.baseAddress!)
                 }
             }
         }
@@ -31,7 +31,10 @@ struct ChannelSelectionTests {
         for trial in 0..<400 {
             let count = [1, 3, 16, 64, 256][trial % 5]
             // Quantised scores make ties common.
-            let scores = (0..<count).map { _ in Float(Int(rng.next() % 9) - 4) * 0.5 }
+            // Quantised scores make ties common; every third trial uses continuous scores.
+            let scores = (0..<count).map { _ in
+                trial % 3 == 0 ? rng.float() : Float(Int(rng.next() % 9) - 4) * 0.5
+            }
             for cap in [1, 2, count / 4, count / 2, count].filter({ $0 >= 1 }) {
                 #expect(Self.select(scores, cap: cap) == Self.specification(scores, cap: cap))
             }
