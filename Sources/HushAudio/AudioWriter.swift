@@ -46,10 +46,11 @@ public enum AudioWriter {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/." + url.lastPathComponent + ".hush-tmp-\(getpid())"
+        TemporaryFiles.register(temporary)  // before the file exists, so a signal never misses it
         guard let file = sf_open(temporary, Int32(SFM_WRITE), &info) else {
+            TemporaryFiles.unregister(temporary)
             throw .unwritable(path: path, reason: String(cString: sf_strerror(nil)))
         }
-        TemporaryFiles.register(temporary)
         sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
         let frames = buffer.frameCount
         let written = buffer.samples.withUnsafeBufferPointer {

@@ -20,6 +20,8 @@ public struct FileDenoiseSummary: Sendable {
     /// Seconds spent resampling to the model rate and back (zero when rates match).
     public var resamplingSeconds: Double
 
+    /// Input samples replaced because they were NaN, infinite or absurdly large.
+    public var sanitizedSamples: Int = 0
     /// The network's totals (nil for a pass-through run).
     public var network: NetworkTotals?
     /// Per-frame statistics, when asked for (empty otherwise).
@@ -54,7 +56,9 @@ public enum FileDenoiser {
         }
         try FileIdentity.checkWritableDestination(outputPath)
         let audio = try AudioReader.read(path: inputPath)
-        let mono = audio.downmixedToMono()
+        var mono = audio.downmixedToMono()
+        // Before resampling: the resampler would smear one NaN over its whole filter length.
+        let sanitized = mono.withUnsafeMutableBufferPointer { SampleSanitizer.clean($0) }
         let modelRate = denoiser.configuration.sampleRate
 
         let clock = ContinuousClock()
@@ -96,7 +100,7 @@ public enum FileDenoiser {
             duration: audio.duration, frames: frames,
             latencyMilliseconds: denoiser.configuration.latencyMilliseconds,
             processingSeconds: processing.seconds, resamplingSeconds: resampling.seconds,
-            network: network?.totals, frameRecords: records)
+            sanitizedSamples: sanitized, network: network?.totals, frameRecords: records)
     }
 }
 

@@ -57,6 +57,9 @@ struct DenoiseCommand: ParsableCommand {
         if summary.inputChannels > 1 {
             printError("note: \(summary.inputChannels) channels downmixed to mono; output is mono")
         }
+        if summary.sanitizedSamples > 0 {
+            printError("warning: \(summary.sanitizedSamples) NaN, infinite or out-of-range input samples replaced")
+        }
         print(SummaryLine.denoise(summary, output: output))
         if let network = denoiser.network, let totals = summary.network {
             print(SummaryLine.cost(totals, configuration: network.model.configuration, budget: network.budget))

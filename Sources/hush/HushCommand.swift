@@ -1,4 +1,5 @@
 import ArgumentParser
+import HushAudio
 
 /// `hush`: the command-line front end. Thin by design: parse, call the libraries, print.
 @main
@@ -13,4 +14,15 @@ struct HushCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [DenoiseCommand.self])
+
+    /// Entry point: an interrupted run must never leave a half-written output behind.
+    static func main() {
+        TemporaryFiles.removeOnInterrupt()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -23,6 +23,9 @@ public final class Denoiser {
         stft.outputCount(forInputCount: count)
     }
 
+    /// Input samples replaced because they were NaN, infinite or absurdly large.
+    public var sanitizedSampleCount: Int { stft.sanitizedSampleCount }
+
     /// Frames processed since creation or the last reset.
     public var framesProcessed: Int { stft.outputSampleCount / configuration.hop }
 

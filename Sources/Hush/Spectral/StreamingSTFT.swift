@@ -22,6 +22,7 @@ public final class StreamingSTFT {
     private var pending = 0
     private var samplesIn = 0
     private var samplesOut = 0
+    private var sanitized = 0
 
     /// Plans the FFT and allocates all state for `configuration`.
     public init(configuration: STFTConfiguration, stage: any SpectralStage) throws(HushError) {
@@ -56,6 +57,10 @@ public final class StreamingSTFT {
     /// Samples emitted since creation or the last `reset`.
     public var outputSampleCount: Int { samplesOut }
 
+    /// Input samples that were NaN, infinite or beyond ±`SampleSanitizer.limit` and were replaced
+    /// before reaching the spectrum (and so the network's state).
+    public var sanitizedSampleCount: Int { sanitized }
+
     /// The number of output samples that pushing `count` more input samples will produce.
     public func outputCount(forInputCount count: Int) -> Int {
         (pending + count) / configuration.hop * configuration.hop
@@ -78,7 +83,11 @@ public final class StreamingSTFT {
         var written = 0
         while consumed < input.count {
             let take = min(hop - pending, input.count - consumed)
-            (fill + pending).update(from: source + consumed, count: take)
+            for i in 0..<take {
+                var changed = false
+                fill[pending + i] = SampleSanitizer.clean(source[consumed + i], changed: &changed)
+                sanitized &+= changed ? 1 : 0
+            }
             pending += take
             consumed += take
             if pending == hop {
@@ -140,6 +149,7 @@ public final class StreamingSTFT {
         pending = 0
         samplesIn = 0
         samplesOut = 0
+        sanitized = 0
         stage.reset()
     }
 
@@ -153,7 +163,11 @@ public final class StreamingSTFT {
         stage.process(spectrum: fft.spectrum, bins: configuration.bins)
         fft.inverse()
         for i in 0..<n { overlap[i] += time[i] * synthesisWindow[i] }
-        destination.update(from: overlap, count: hop)
+        // Output is always finite and within full scale, whatever a stage produced.
+        for i in 0..<hop {
+            let y = overlap[i]
+            destination[i] = y.isNaN ? 0 : min(max(y, -1), 1)
+        }
         // Slide both windows of history by one hop.
         for i in 0..<(n - hop) { overlap[i] = overlap[i + hop] }
         (overlap + (n - hop)).update(repeating: 0, count: hop)

@@ -71,6 +71,44 @@ struct ModelLoadingTests {
         #expect(Self.failure(Array("not a model".utf8))?.contains("too short") == true)
     }
 
+    /// Offsets where one section of the file ends and the next begins (FORMAT.md layout):
+    /// each fixed header field, each metadata and tensor entry, each tensor's data, the CRC.
+    static func sectionBoundaries(_ b: [UInt8]) -> [Int] {
+        func u16(_ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 }
+        func u32(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(b[at + $1]) << (8 * $1) } }
+        var cuts = [8, 12, 16, 20, 24]
+        var at = 24
+        for _ in 0..<u32(12) {
+            at += 2 + u16(at) + 1 + 4
+            cuts.append(at)
+        }
+        for _ in 0..<u32(16) {
+            at += 2 + u16(at) + 1
+            let rank = Int(b[at]); at += 1 + 4 * rank
+            let offset = u32(at), count = u32(at + 4)
+            at += 8
+            cuts += [at, offset, offset + count]
+        }
+        cuts.append(b.count - 4)
+        return Array(Set(cuts)).sorted()
+    }
+
+    @Test("truncated at every section boundary, the file is refused")
+    func everyBoundary() throws {
+        let good = try Fixtures.modelBytes()
+        let cuts = Self.sectionBoundaries(good)
+        #expect(cuts.count > 100)
+        for cut in cuts {
+            #expect(Self.failure(Array(good.prefix(cut))) != nil, "truncated at \(cut) loaded")
+            // Even with a valid checksum over the truncated header, structure checks catch it.
+            // (Past the header every cut removes tensor data, which the checks above cover.)
+            if cut < 8192 {
+                #expect(Self.failure(Self.resealed(Array(good.prefix(cut)) + [0, 0, 0, 0])) != nil,
+                        "truncated at \(cut) and resealed loaded")
+            }
+        }
+    }
+
     @Test("a wrong architecture value is caught by the shape checks")
     func wrongShape() throws {
         var bytes = try Fixtures.modelBytes()
