@@ -52,6 +52,26 @@ public enum AudioReader {
             throw .unreadable(path: path, reason: String(cString: sf_strerror(nil)))
         }
         defer { sf_close(file) }
+        return try readAll(file, info: info, name: path)
+    }
+
+    /// Reads a whole file held in memory (any format libsndfile reads), through libsndfile's
+    /// virtual I/O. `name` only labels errors.
+    public static func read(bytes: [UInt8], name: String = "<memory>") throws(AudioFileError) -> AudioBuffer {
+        var source = MemorySource(bytes: bytes)
+        return try withUnsafeMutablePointer(to: &source) { (context) throws(AudioFileError) -> AudioBuffer in
+            var io = MemorySource.virtualIO
+            var info = SF_INFO()
+            guard let file = sf_open_virtual(&io, Int32(SFM_READ), &info, context) else {
+                throw .unreadable(path: name, reason: String(cString: sf_strerror(nil)))
+            }
+            defer { sf_close(file) }
+            return try readAll(file, info: info, name: name)
+        }
+    }
+
+    private static func readAll(_ file: OpaquePointer, info: SF_INFO,
+                                name path: String) throws(AudioFileError) -> AudioBuffer {
         let channels = Int(info.channels)
         guard channels > 0, info.samplerate > 0 else {
             throw .unreadable(path: path, reason: "no channels or no sample rate in header")
@@ -74,4 +94,43 @@ public enum AudioReader {
         guard !samples.isEmpty else { throw .empty(path: path) }
         return AudioBuffer(samples: samples, channels: channels, sampleRate: Int(info.samplerate))
     }
+}
+
+/// A byte buffer read through libsndfile's virtual I/O callbacks.
+private struct MemorySource {
+    var bytes: [UInt8]
+    var position = 0
+
+    static func from(_ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<MemorySource> {
+        context!.assumingMemoryBound(to: MemorySource.self)
+    }
+
+    static let virtualIO = SF_VIRTUAL_IO(
+        get_filelen: { context in sf_count_t(from(context).pointee.bytes.count) },
+        seek: { offset, whence, context in
+            let source = from(context)
+            let base: Int
+            switch whence {
+            case SEEK_CUR: base = source.pointee.position
+            case SEEK_END: base = source.pointee.bytes.count
+            default: base = 0
+            }
+            let target = base + Int(offset)
+            guard target >= 0 else { return -1 }
+            source.pointee.position = target
+            return sf_count_t(target)
+        },
+        read: { destination, count, context in
+            let source = from(context)
+            let start = min(source.pointee.position, source.pointee.bytes.count)
+            let n = min(Int(count), source.pointee.bytes.count - start)
+            guard n > 0, let destination else { return 0 }
+            source.pointee.bytes.withUnsafeBytes { raw in
+                destination.copyMemory(from: raw.baseAddress! + start, byteCount: n)
+            }
+            source.pointee.position = start + n
+            return sf_count_t(n)
+        },
+        write: { _, _, _ in 0 },
+        tell: { context in sf_count_t(from(context).pointee.position) })
 }

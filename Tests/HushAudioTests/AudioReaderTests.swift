@@ -50,3 +50,21 @@ struct AudioReaderTests {
         #expect(throws: AudioFileError.empty(path: path)) { try AudioReader.read(path: path) }
     }
 }
+
+@Suite("Reading from memory")
+struct MemoryReaderTests {
+    @Test("bytes in memory read exactly like the file", arguments: ["real-speech-16k.flac", "noisy-speech-16k.wav"])
+    func sameAsFile(_ name: String) throws {
+        let path = TestAudio.fixture(name)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(try AudioReader.read(bytes: bytes) == (try AudioReader.read(path: path)))
+    }
+
+    @Test("garbage and truncation in memory are errors, not crashes")
+    func garbage() throws {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestAudio.fixture("noisy-speech-16k.wav"))))
+        #expect(throws: AudioFileError.self) { try AudioReader.read(bytes: Array(bytes.prefix(30))) }
+        #expect(throws: AudioFileError.self) { try AudioReader.read(bytes: []) }
+        #expect(throws: AudioFileError.self) { try AudioReader.read(bytes: Array("no".utf8)) }
+    }
+}

@@ -10,7 +10,8 @@
 /// Starts counting allocations made on the calling thread (resets the count).
 void hush_allocation_counting_begin(void);
 
-/// Stops counting and returns the number of allocation calls made on this thread since begin.
+/// Stops counting and returns the number of allocation calls made on this thread since begin,
+/// or -1 when a sanitizer owns malloc and counting is unavailable.
 long hush_allocation_counting_end(void);
 
 #endif

@@ -40,6 +40,7 @@ struct AllocationTests {
             }
         }
         #expect(network.totals.frames > 150)
+        try #require(allocations >= 0, "allocation counting is unavailable under a sanitizer")
         #expect(allocations == 0)
     }
 
@@ -49,6 +50,6 @@ struct AllocationTests {
         let array = [Int](repeating: 1, count: Int.random(in: 100...200))
         let count = hush_allocation_counting_end()
         #expect(array.count >= 100)
-        #expect(count >= 1)
+        #expect(count >= 1 || count == -1)
     }
 }
