@@ -19,6 +19,7 @@ extern void *__libc_memalign(size_t, size_t);
 // one the counter is off and reports -1 (the allocation test then skips its assertion).
 void hush_allocation_counting_begin(void) {}
 long hush_allocation_counting_end(void) { return -1; }
+int hush_allocation_counting_available(void) { return 0; }
 #else
 
 static __thread int counting;
@@ -26,6 +27,7 @@ static __thread long allocations;
 
 void hush_allocation_counting_begin(void) { allocations = 0; counting = 1; }
 long hush_allocation_counting_end(void) { counting = 0; return allocations; }
+int hush_allocation_counting_available(void) { return 1; }
 
 static inline void note(void) { if (counting) allocations++; }
 

@@ -14,4 +14,7 @@ void hush_allocation_counting_begin(void);
 /// or -1 when a sanitizer owns malloc and counting is unavailable.
 long hush_allocation_counting_end(void);
 
+/// 1 when allocations can be counted (no sanitizer owns malloc), else 0.
+int hush_allocation_counting_available(void);
+
 #endif

@@ -23,7 +23,8 @@ struct AllocationTests {
         written += try denoiser.finish(into: UnsafeMutableBufferPointer(rebasing: out[written...]))
     }
 
-    @Test("process, budget changes and finish make no heap allocation")
+    @Test("process, budget changes and finish make no heap allocation",
+          .enabled(if: hush_allocation_counting_available() == 1, "a sanitizer owns malloc"))
     func noAllocation() throws {
         let denoiser = try Denoiser(model: try Model.bundled())
         let network = try #require(denoiser.network)
@@ -40,16 +41,16 @@ struct AllocationTests {
             }
         }
         #expect(network.totals.frames > 150)
-        try #require(allocations >= 0, "allocation counting is unavailable under a sanitizer")
         #expect(allocations == 0)
     }
 
-    @Test("the counter itself sees allocations (the test can fail)")
+    @Test("the counter itself sees allocations (the test can fail)",
+          .enabled(if: hush_allocation_counting_available() == 1, "a sanitizer owns malloc"))
     func counterWorks() {
         hush_allocation_counting_begin()
         let array = [Int](repeating: 1, count: Int.random(in: 100...200))
         let count = hush_allocation_counting_end()
         #expect(array.count >= 100)
-        #expect(count >= 1 || count == -1)
+        #expect(count >= 1)
     }
 }
