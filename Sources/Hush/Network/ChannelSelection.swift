@@ -10,27 +10,29 @@ enum ChannelSelection {
     /// Writes the active channels in ascending order to `active` and returns their number.
     /// - Parameters:
     ///   - scores: `count` gate scores.
-    ///   - keys: scratch for `count` keys.
+    ///   - keys: scratch for `count` keys (bit patterns of the positive scores).
     @inline(__always)
     static func select(scores: UnsafePointer<Float>, count: Int, cap: Int,
                        keys: UnsafeMutablePointer<UInt32>,
                        into active: UnsafeMutablePointer<Int32>) -> Int {
+        // One pass collects the positive channels (ascending) and their keys, compacted, so the
+        // threshold search below scans only the candidates.
         var positives = 0
         for c in 0..<count {
             let s = scores[c]
-            keys[c] = s > 0 ? s.bitPattern : 0
+            keys[positives] = s.bitPattern
             active[positives] = Int32(truncatingIfNeeded: c)
             positives &+= s > 0 ? 1 : 0
         }
         if positives <= cap { return positives }
-        let threshold = capThreshold(keys, count: count, cap: cap)
-        var tiesAllowed = cap &- countAtLeast(keys, count: count, threshold &+ 1)
+        let threshold = capThreshold(keys, count: positives, cap: cap)
+        var tiesAllowed = cap &- countAtLeast(keys, count: positives, threshold &+ 1)
         var kept = 0
-        for c in 0..<count {
-            let key = keys[c]
+        for j in 0..<positives {
+            let key = keys[j]
             let tie = key == threshold && tiesAllowed > 0
             tiesAllowed &-= tie ? 1 : 0
-            active[kept] = Int32(truncatingIfNeeded: c)
+            active[kept] = active[j]
             kept &+= (key > threshold || tie) ? 1 : 0
         }
         return kept
