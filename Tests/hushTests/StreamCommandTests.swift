@@ -18,8 +18,8 @@ struct StreamCommandTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let input = dir + "/in.wav"
         try! WAV.write16(excerpt, to: input)
-        _ = try! DenoiseCommandTests.hush(["denoise", input, dir + "/s16.wav"])
-        _ = try! DenoiseCommandTests.hush(["denoise", "--float", input, dir + "/f32.wav"])
+        _ = try! StreamRun.run([input, dir + "/s16.wav"], input: Data(), subcommand: "denoise")
+        _ = try! StreamRun.run(["--float", input, dir + "/f32.wav"], input: Data(), subcommand: "denoise")
         return (try! WAV.data(of: dir + "/s16.wav"), try! WAV.data(of: dir + "/f32.wav"))
     }()
 

@@ -15,21 +15,37 @@ enum StreamRun {
 
     /// Feeds `input` split into `chunks` (cycled) and returns what came out. With
     /// `readLimit`, stdout is closed after that many bytes, as a reader that goes away.
+    ///
+    /// Spawns with posix_spawn and reaps with waitpid rather than Foundation's `Process`, whose
+    /// `waitUntilExit` can miss the child's exit when several tests spawn at once; every pipe is
+    /// close-on-exec so that no concurrently spawned child inherits another test's pipe ends.
     static func run(_ arguments: [String], input: Data, chunks: [Int] = [4096],
-                    readLimit: Int? = nil) throws -> Result {
+                    readLimit: Int? = nil, subcommand: String = "stream") throws -> Result {
         // Writing into a pipe whose reader died must not kill the test process.
         signal(SIGPIPE, SIG_IGN)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: DenoiseCommandTests.executable)
-        process.arguments = ["stream"] + arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
+        var stdinPipe: [Int32] = [0, 0], stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0]
+        guard pipe2(&stdinPipe, O_CLOEXEC) == 0, pipe2(&stdoutPipe, O_CLOEXEC) == 0,
+              pipe2(&stderrPipe, O_CLOEXEC) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        let (feedFD, errorFD) = (stdinPipe[1], stderrPipe[0])
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        let argv = ([DenoiseCommandTests.executable, subcommand] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, DenoiseCommandTests.executable, &actions, nil, argv, environ)
+        close(stdinPipe[0]); close(stdoutPipe[1]); close(stderrPipe[1])
+        guard spawned == 0 else {
+            close(stdinPipe[1]); close(stdoutPipe[0]); close(stderrPipe[0])
+            throw CocoaError(.executableLoad)
+        }
 
-        let writer = Thread {
-            let fd = stdin.fileHandleForWriting.fileDescriptor
+        let fed = LockedData()
+        let feeder = Thread {
+            let fd = feedFD
             input.withUnsafeBytes { bytes in
                 var offset = 0
                 var i = 0
@@ -46,32 +62,42 @@ enum StreamRun {
                 }
             }
             close(fd)
+            fed.set(Data())
         }
-        writer.start()
-
+        feeder.start()
         let errorData = LockedData()
-        let errorThread = Thread { errorData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
+        let errorThread = Thread { errorData.set(readAll(errorFD, limit: nil)) }
         errorThread.start()
 
-        var output = Data()
-        if let limit = readLimit {
-            let fd = stdout.fileHandleForReading.fileDescriptor
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while output.count < limit {
-                let n = read(fd, &buffer, min(buffer.count, limit - output.count))
-                if n <= 0 { break }
-                output.append(contentsOf: buffer[0..<n])
-            }
-            close(fd)
-        } else {
-            output = stdout.fileHandleForReading.readDataToEndOfFile()
-        }
-        process.waitUntilExit()
-        while errorData.get() == nil { usleep(1000) }
-        return Result(status: process.terminationStatus, reason: process.terminationReason,
+        let output = readAll(stdoutPipe[0], limit: readLimit)
+        close(stdoutPipe[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        while errorData.get() == nil || fed.get() == nil { usleep(1000) }
+        close(stderrPipe[0])
+        let signalled = (status & 0x7f) != 0
+        return Result(status: signalled ? status & 0x7f : (status >> 8) & 0xff,
+                      reason: signalled ? .uncaughtSignal : .exit,
                       stdout: output, stderr: String(decoding: errorData.get()!, as: UTF8.self))
     }
+
+    /// Reads `fd` to its end, or until `limit` bytes.
+    private static func readAll(_ fd: Int32, limit: Int?) -> Data {
+        var output = Data()
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        while output.count < (limit ?? Int.max) {
+            let n = read(fd, &buffer, min(buffer.count, (limit ?? Int.max) - output.count))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            output.append(contentsOf: buffer[0..<n])
+        }
+        return output
+    }
 }
+
+/// glibc's pipe2(2), which the Glibc module does not export: pipes created close-on-exec at once.
+@_silgen_name("pipe2")
+private func pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
 /// Data handed from a reader thread to the test.
 final class LockedData: @unchecked Sendable {
