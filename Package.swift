@@ -46,7 +46,7 @@ let package = Package(
         // Counts heap allocations on a thread, to prove the frame loop allocates nothing.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter"]),
-        .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile"]),
+        .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile", "AllocationCounter"]),
         .testTarget(name: "hushTests", dependencies: ["hush"]),
     ],
     swiftLanguageModes: [.v6]
