@@ -7,6 +7,8 @@ let package = Package(
         .library(name: "Hush", targets: ["Hush"]),
         .library(name: "HushAudio", targets: ["HushAudio"]),
         .executable(name: "hush", targets: ["hush"]),
+        // libhush.a for devices and C programs: the C API (include/hush.h) over the core only.
+        .library(name: "hush", type: .static, targets: ["CHush"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +33,10 @@ let package = Package(
         .target(
             name: "Hush",
             dependencies: ["CFFTW", "CHushModel"]),
+        // The C API of include/hush.h: @_cdecl functions over the core. No Foundation.
+        .target(
+            name: "CHush",
+            dependencies: ["Hush", "CHushModel"]),
         // Audio files (libsndfile), resampling (libsoxr), downmix, whole-file jobs.
         .target(
             name: "HushAudio",
@@ -48,6 +54,7 @@ let package = Package(
         .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter"]),
         .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile", "AllocationCounter"]),
         .testTarget(name: "hushTests", dependencies: ["hush"]),
+        .testTarget(name: "CHushTests", dependencies: ["CHush", "Hush", "AllocationCounter"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,4 +13,11 @@ void hush_allocation_counting_begin(void);
 /// Stops counting and returns the number of allocation calls made on this thread since begin.
 long hush_allocation_counting_end(void);
 
+/// Heap bytes (malloc_usable_size) allocated minus freed on this thread since begin: what the
+/// measured code still holds.
+long long hush_allocation_live_bytes(void);
+
+/// The highest value `hush_allocation_live_bytes` reached since begin: the measured code's peak.
+long long hush_allocation_peak_bytes(void);
+
 #endif
