@@ -7,8 +7,10 @@ let package = Package(
         .library(name: "Hush", targets: ["Hush"]),
         .library(name: "HushAudio", targets: ["HushAudio"]),
         .executable(name: "hush", targets: ["hush"]),
-        // libhush.a for devices and C programs: the C API (include/hush.h) over the core only.
-        .library(name: "hush", type: .static, targets: ["CHush"]),
+        // libCHush.a for devices and C programs: the C API (include/hush.h) over the core only.
+        // (A product cannot be named "hush" beside the executable: SwiftPM silently drops it.
+        // examples/c/build.sh ships the archive as libhush.a.)
+        .library(name: "CHush", type: .static, targets: ["CHush"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

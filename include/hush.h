@@ -79,11 +79,13 @@ const char *hush_status_string(int status);
 const char *hush_version(void);
 
 /**
- * Heap bytes hush_create() will allocate for this model (NULL and 0: the bundled model): the
- * weights, the network's state and scratch, the STFT and FFT buffers, plus a fixed allowance for
- * FFTW's plans and the objects' headers. An upper bound, checked in tests against the bytes a
- * counting allocator sees. Returns 0 for an invalid model. Validating the model allocates
- * temporarily (freed before return).
+ * Heap bytes hush_create() takes for this model (NULL and 0: the bundled model): the engine's
+ * buffers (weights, network state and scratch, STFT and FFT buffers; firmware-notes/ lists them)
+ * plus an allowance of 256 KiB for the first state of a process, when FFTW and the Swift runtime
+ * build process-wide tables (measured: about 220 KB; a later state needs under 1 KB beyond the
+ * buffers). An upper bound, checked against glibc's accounting by examples/c and against a
+ * counting allocator by the tests. Returns 0 for an invalid model. Validating the model
+ * allocates temporarily (freed before return).
  */
 size_t hush_get_size(const uint8_t *model, size_t model_size);
 

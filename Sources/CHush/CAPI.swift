@@ -28,13 +28,14 @@ private func loadModel(_ bytes: UnsafePointer<UInt8>?, _ size: UInt) -> Result<M
     }
 }
 
-/// Heap bytes a state takes on top of the engine's buffers (`MemoryFootprint`): FFTW's plans for
-/// the model's real FFT, FFTW's planner on first use in a process, the Swift objects' headers, the
-/// state box, and the model loader's short-lived tables. Measured for the bundled model: the peak
-/// of hush_create is 12 KB above the engine buffers in a warm process (Tests/CHushTests) and
-/// within this allowance in a fresh one (examples/c, through mallinfo2); both checks fail if it
-/// is ever exceeded.
-let fixedAllowance = 32 * 1024
+/// Heap bytes on top of the engine's buffers (`MemoryFootprint`), for the worst case, the first
+/// state of a process. Measured for the bundled model with glibc's mallinfo2 (examples/c): a
+/// second state takes the engine buffers plus well under 1 KB (object headers, the state box,
+/// FFTW's two plans); the first one also makes FFTW and the Swift runtime build process-wide
+/// tables (twiddle factors, planner, type metadata), about 220 KB that stay until exit. The C
+/// example fails if hush_create ever takes more than hush_get_size; Tests/CHushTests checks the
+/// peak (model loader temporaries included) in a warm process.
+let fixedAllowance = 256 * 1024
 
 /// `size_t hush_get_size(const uint8_t *model, size_t model_size)`.
 @_cdecl("hush_get_size")
