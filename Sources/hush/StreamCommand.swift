@@ -12,11 +12,13 @@ struct StreamCommand: ParsableCommand {
         abstract: "Denoise raw PCM from stdin to stdout in real time.",
         discussion: """
             Reads interleaved little-endian PCM (no header) and writes mono PCM in the same \
-            encoding, flushing every hop (16 ms at 16 kHz). Several channels are averaged to mono. \
-            The stream runs at the model rate (16 kHz); resample upstream for other rates.
+            encoding and rate, flushing every hop (16 ms at 16 kHz). Several channels are averaged to \
+            mono. Other rates than the model's (16 kHz) are converted to it and back with libsoxr's \
+            streaming resampler, which adds its filter's look-ahead to the latency.
 
             By default the output is delay-compensated: it has exactly the input's length and \
-            sample k of it equals sample k of `hush denoise` on the same audio. The end-to-end \
+            sample k of it equals sample k of `hush denoise` on the same audio (at 16 kHz; at \
+            other rates it matches to within the resamplers' rounding). The end-to-end \
             latency is the same either way: 32 ms algorithmic plus processing time, with at most \
             one hop of input buffered. --no-delay-compensation instead emits the engine's raw \
             stream (the input delayed by 256 samples) from the first hop, one output hop per input \
@@ -31,7 +33,7 @@ struct StreamCommand: ParsableCommand {
               ffmpeg -i talk.mp3 -f f32le -ar 16000 -ac 1 - | hush stream --format f32le > clean.f32
             """)
 
-    @Option(help: "Sample rate of the input in Hz (must be the model's rate, 16000; default: the model's).")
+    @Option(help: "Sample rate of input and output in Hz (default: the model's, 16000; others are resampled).")
     var rate: Int?
 
     @Option(help: "Sample encoding of input and output: s16le or f32le.")
@@ -56,12 +58,8 @@ struct StreamCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let denoiser = try runReportingErrors { try modelOptions.makeDenoiser() }
         let c = denoiser.configuration
-        if let rate, rate != c.sampleRate {
-            throw ValidationFailure(message: "--rate \(rate): hush stream runs at the model rate "
-                + "(\(c.sampleRate) Hz); resample upstream, e.g. sox ... -r \(c.sampleRate) or ffmpeg -ar \(c.sampleRate)")
-        }
         let stream = try runReportingErrors {
-            try PCMStream(denoiser: denoiser, format: format, channels: channels,
+            try PCMStream(denoiser: denoiser, format: format, channels: channels, rate: rate,
                           compensatesDelay: !noDelayCompensation)
         }
         if channels > 1 { printError("note: \(channels) channels downmixed to mono; output is mono") }
@@ -128,16 +126,18 @@ enum StreamReport {
         let c = d.configuration
         let hopMs = Double(c.hop) * 1000 / Double(c.sampleRate)
         let budget = d.network.map { "budget \(SummaryLine.fixed(Double($0.budget), 2))" } ?? "pass-through"
-        return "hush stream: \(c.sampleRate) Hz \(stream.format.rawValue), \(stream.channels) channel(s) in, "
-            + "mono out, \(budget)\n"
+        let resampling = stream.rate == c.sampleRate ? ""
+            : " (resampled to \(c.sampleRate) Hz and back with libsoxr HQ, which adds its filter look-ahead)"
+        return "hush stream: \(stream.rate) Hz \(stream.format.rawValue), \(stream.channels) channel(s) in, "
+            + "mono out, \(budget)\(resampling)\n"
             + "latency: \(SummaryLine.fixed(c.latencyMilliseconds, 1)) ms algorithmic (\(c.latencySamples) samples, "
             + "hop collection included) + processing time; at most one hop (\(c.hop) samples, "
             + "\(SummaryLine.fixed(hopMs, 1)) ms) of input is buffered\n"
             + (stream.compensatesDelay
-                ? "delay compensation on: the first \(d.outputDelay) output samples are dropped and the "
+                ? "delay compensation on: the first \(stream.skippedSamples) output samples (model rate) are dropped and the "
                     + "tail is flushed at end of input (output aligned with hush denoise)"
-                : "delay compensation off: output is the input delayed by \(d.outputDelay) samples; "
-                    + "its last \(d.outputDelay) samples are dropped at end of input")
+                : "delay compensation off: output is the input delayed by \(d.outputDelay) model-rate samples; "
+                    + "as many are dropped at end of input")
     }
 
     static func summary(_ stream: PCMStream, monitor: FrameMonitor, outcome: StreamLoop.Outcome) -> String {

@@ -67,4 +67,49 @@ struct PCMStreamTests {
         let got = whole.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         #expect(got == expected)
     }
+
+    @Test("at 44.1 kHz (libsoxr in the loop) pushes allocate nothing once libsoxr has set up")
+    func noAllocationWhenResampling() throws {
+        let speech = try AudioReader.read(path: TestAudio.fixture("real-speech-16k.flac")).samples
+        let pcm = try Resampler.resample(Array(speech.prefix(8_000)), from: 16_000, to: 44_100)
+        let stream = try PCMStream(denoiser: try Denoiser(model: try Model.bundled()), format: .f32le,
+                                   channels: 1, rate: 44_100)
+        var out = [UInt8](repeating: 0, count: pcm.count * 4)
+        let (setUp, steady, finish, written) = pcm.withUnsafeBytes { input in
+            out.withUnsafeMutableBytes { buffer in
+                let sink = Sink(buffer)
+                let first = 4 * 4_410  // 100 ms
+                // libsoxr builds its filters lazily, in its first soxr_process call.
+                hush_allocation_counting_begin()
+                _ = stream.push(UnsafeRawBufferPointer(rebasing: input[0..<first]), onFrame: { _ in },
+                                emit: { sink.take($0) })
+                let setUp = hush_allocation_counting_end()
+                var offset = first
+                var i = 0
+                // Warm the odd-chunk code paths (carried partial samples) for 200 ms more, then count.
+                while offset < first * 3 {
+                    let n = Self.oddChunks[i % Self.oddChunks.count]
+                    _ = stream.push(UnsafeRawBufferPointer(rebasing: input[offset..<(offset + n)]),
+                                    onFrame: { _ in }, emit: { sink.take($0) })
+                    offset += n
+                    i += 1
+                }
+                hush_allocation_counting_begin()
+                while offset < input.count {
+                    let n = min(Self.oddChunks[i % Self.oddChunks.count], input.count - offset)
+                    _ = stream.push(UnsafeRawBufferPointer(rebasing: input[offset..<(offset + n)]),
+                                    onFrame: { _ in }, emit: { sink.take($0) })
+                    offset += n
+                    i += 1
+                }
+                let steady = hush_allocation_counting_end()
+                hush_allocation_counting_begin()
+                stream.finish(onFrame: { _ in }, emit: { sink.take($0) })
+                return (setUp, steady, hush_allocation_counting_end(), sink.written)
+            }
+        }
+        #expect(written == pcm.count * 4)
+        #expect(steady == 0)
+        print("libsoxr allocations: \(setUp) at its first call, \(steady) in steady state, \(finish) at the end")
+    }
 }

@@ -97,9 +97,28 @@ struct StreamCommandTests {
         #expect(r.stderr.contains("9600 samples in, 9600 out, 39 frames"))
     }
 
+    @Test("--rate 48000 resamples with libsoxr in the stream and still equals hush denoise")
+    func otherRate() throws {
+        // A 48 kHz signal: each sample of the excerpt held for three samples.
+        var held = Data(capacity: Self.excerpt.count * 3)
+        for i in stride(from: 0, to: Self.excerpt.count, by: 2) {
+            let sample = Self.excerpt[Self.excerpt.startIndex + i ..< Self.excerpt.startIndex + i + 2]
+            held += sample + sample + sample
+        }
+        let dir = try DenoiseCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try WAV.write16(held, rate: 48_000, to: dir + "/in48.wav")
+        _ = try StreamRun.run([dir + "/in48.wav", dir + "/out48.wav"], input: Data(), subcommand: "denoise")
+        let r = try StreamRun.run(["--rate", "48000", "--verbose"], input: held, chunks: [999, 2])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("resampled to 16000 Hz"))
+        #expect(r.stdout.count == held.count)
+        #expect(r.stdout == (try WAV.data(of: dir + "/out48.wav")))
+    }
+
     @Test("bad options are one-line errors with a non-zero exit")
     func badOptions() throws {
-        for arguments in [["--rate", "44100"], ["--channels", "0"], ["--format", "s24"], ["--budget", "2"]] {
+        for arguments in [["--rate", "100"], ["--channels", "0"], ["--format", "s24"], ["--budget", "2"]] {
             let r = try StreamRun.run(arguments, input: Data())
             #expect(r.status != 0, "\(arguments)")
             #expect(r.stdout.isEmpty)
