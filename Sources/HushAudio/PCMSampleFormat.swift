@@ -43,24 +43,26 @@ public enum PCMSampleFormat: String, Sendable, CaseIterable {
         }
     }
 
-    /// Encodes `count` mono floats. Integers are `floor(x·32768)` clipped to [−32768, 32767]: that
-    /// is exactly what libsndfile (Debian 12's 1.2) writes for `hush denoise`'s 16-bit files, so a
-    /// stream and a file carry identical samples (measured on the fixtures, 0 of 40 000 differ;
-    /// rounding to nearest would differ in half of them by one step).
+    /// Encodes `count` mono floats. A 16-bit sample is made as libsndfile (Debian 12's 1.2) makes
+    /// it when `hush denoise` writes 16-bit PCM, so a stream and a file carry identical samples:
+    /// x·2³¹ rounded to the nearest 32-bit integer (ties to even), clipped, then its top 16 bits.
+    /// (Plain rounding of x·32768 differs from the files in half of the samples; flooring it differs
+    /// where x·2³¹ rounds up across a multiple of 65536, as the 44.1 kHz pipeline test once met.)
     func encode(_ samples: UnsafePointer<Float>, count: Int, into destination: UnsafeMutableRawPointer) {
         switch self {
         case .s16le:
             for i in 0..<count {
-                let scaled = samples[i] * 32768
+                // Exact: scaling by a power of two only changes the exponent.
+                let scaled = samples[i] * 2_147_483_648
                 let clipped: Int16
-                if scaled >= 32767 {
+                if scaled >= 2_147_483_648 {
                     clipped = .max
-                } else if scaled <= -32768 {
+                } else if scaled <= -2_147_483_648 {
                     clipped = .min
                 } else if scaled.isNaN {
                     clipped = 0
                 } else {
-                    clipped = Int16(scaled.rounded(.down))
+                    clipped = Int16(truncatingIfNeeded: Int32(scaled.rounded(.toNearestOrEven)) >> 16)
                 }
                 destination.storeBytes(of: clipped.littleEndian, toByteOffset: 2 * i, as: Int16.self)
             }

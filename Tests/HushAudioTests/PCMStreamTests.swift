@@ -1,6 +1,7 @@
 import AllocationCounter
+import Foundation
 import Hush
-import HushAudio
+@testable import HushAudio
 import Testing
 
 @Suite("PCMStream (the engine of hush stream)")
@@ -111,5 +112,31 @@ struct PCMStreamTests {
         #expect(written == pcm.count * 4)
         #expect(steady == 0)
         print("libsoxr allocations: \(setUp) at its first call, \(steady) in steady state, \(finish) at the end")
+    }
+}
+
+@Suite("PCM sample encoding")
+struct PCMSampleFormatTests {
+    @Test("16-bit encoding is libsndfile's, sample for sample, rounding boundaries and clipping included")
+    func matchesLibsndfile() throws {
+        var generator = SystemRandomNumberGenerator()
+        var samples: [Float] = (0..<50_000).map { _ in Float.random(in: -1.05...1.05, using: &generator) }
+        // Values whose x·32768 sits just below an integer (x·2³¹ rounds up to a multiple of 65536),
+        // exact halves, the rails and beyond them.
+        samples += [69.99999237 / 32768, 0.0021362302359193563, -0.0021362302359193563, 0.5 / 32768,
+                    -0.5 / 32768, 1.5 / 32768, 1, -1, 0.99999, -0.99999, 2, -2, 0, -0.0]
+        let dir = try TestAudio.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try AudioWriter.write(AudioBuffer(samples: samples, channels: 1, sampleRate: 16_000), to: dir + "/x.wav")
+        let written = try AudioReader.read(path: dir + "/x.wav").samples.map { Int16($0 * 32768) }
+        var encoded = [UInt8](repeating: 0, count: samples.count * 2)
+        samples.withUnsafeBufferPointer { s in
+            encoded.withUnsafeMutableBytes { PCMSampleFormat.s16le.encode(s.baseAddress!, count: s.count, into: $0.baseAddress!) }
+        }
+        let ours = encoded.withUnsafeBytes { raw in
+            (0..<samples.count).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
+        }
+        let mismatches = (0..<samples.count).filter { ours[$0] != written[$0] }
+        #expect(mismatches.isEmpty, "first: \(mismatches.prefix(3).map { (samples[$0], ours[$0], written[$0]) })")
     }
 }
