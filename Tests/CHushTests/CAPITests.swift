@@ -107,6 +107,13 @@ struct CAPITests {
         #expect(Array(out[256..<(256 + speech.count)]) == expected)
 
         var stats = CFrameStats()
+        // The control calls allocate nothing either.
+        hush_allocation_counting_begin()
+        for b: Float in [0.5, 1, 0.25] { _ = hush_set_budget(s, b) }
+        _ = hush_get_last_frame_stats(s, &stats)
+        _ = hush_reset(s)
+        _ = hush_max_output(s, 1000) + hush_max_flush(s) + hush_output_delay(s)
+        #expect(hush_allocation_counting_end() == 0)
         #expect(hush_set_budget(s, 0.25) == Self.ok)
         var written: UInt = 0
         _ = speech.withUnsafeBufferPointer { hush_process(s, $0.baseAddress, 2048, &out, UInt(out.count), &written) }
