@@ -17,8 +17,8 @@ struct StreamCommand: ParsableCommand {
             streaming resampler, which adds its filter's look-ahead to the latency.
 
             By default the output is delay-compensated: it has exactly the input's length and \
-            sample k of it equals sample k of `hush denoise` on the same audio (at 16 kHz; at \
-            other rates it matches to within the resamplers' rounding). The end-to-end \
+            sample k of it equals sample k of `hush denoise` on the same audio (bit for bit, at \
+            other rates too: tested at 44.1 and 48 kHz). The end-to-end \
             latency is the same either way: 32 ms algorithmic plus processing time, with at most \
             one hop of input buffered. --no-delay-compensation instead emits the engine's raw \
             stream (the input delayed by 256 samples) from the first hop, one output hop per input \
@@ -28,9 +28,9 @@ struct StreamCommand: ParsableCommand {
             that closes stdout also ends the run with exit 0.
 
             Examples:
-              sox noisy.wav -t raw -r 16000 -e signed -b 16 -c 1 - | hush stream | play -t raw -r 16000 -e signed -b 16 -c 1 -
-              arecord -f S16_LE -r 16000 -c 2 | hush stream --channels 2 --budget 0.25 --stats > clean.raw
-              ffmpeg -i talk.mp3 -f f32le -ar 16000 -ac 1 - | hush stream --format f32le > clean.f32
+              sox in.wav -t raw -r 16000 -e signed -b 16 -c 1 - | hush stream > clean.raw
+              arecord -f S16_LE -r 48000 -c 2 | hush stream --rate 48000 --channels 2 --stats > x.raw
+              ffmpeg -i talk.mp3 -f f32le -ar 16000 -ac 1 - | hush stream --format f32le > x.f32
             """)
 
     @Option(help: "Sample rate of input and output in Hz (default: the model's, 16000; others are resampled).")
@@ -74,86 +74,5 @@ struct StreamCommand: ParsableCommand {
         case .writeFailed(let error):
             throw ValidationFailure(message: "stdout: write failed (\(String(cString: strerror(error))))")
         }
-    }
-}
-
-/// The stdin → stdout loop: fixed buffers, read(2) at most one hop at a time, write each chunk at
-/// once. Allocates nothing per chunk.
-enum StreamLoop {
-    enum Outcome: Equatable {
-        /// Input ended; the tail was flushed. `droppedBytes` of an incomplete sample were ignored.
-        case endOfInput(droppedBytes: Int)
-        /// The reader closed stdout.
-        case readerGone
-        case readFailed(errno: Int32)
-        case writeFailed(errno: Int32)
-    }
-
-    static func run(_ stream: PCMStream, monitor: FrameMonitor) -> Outcome {
-        // One hop of input at most, so no more than one hop waits in our buffer.
-        let capacity = stream.denoiser.configuration.hop * stream.inputFrameBytes
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-        defer { buffer.deallocate() }
-        var writeError: Int32 = 0
-        var readerGone = false
-        let emit = { (bytes: UnsafeRawBufferPointer) -> Bool in
-            switch FileDescriptorIO.writeAll(1, bytes) {
-            case .written: return true
-            case .readerGone: readerGone = true
-            case .failed(let error): writeError = error
-            }
-            return false
-        }
-        while true {
-            let n = FileDescriptorIO.readSome(0, into: buffer, capacity: capacity)
-            if n < 0 { return .readFailed(errno: Int32(-n)) }
-            if n == 0 { break }
-            let going = stream.push(UnsafeRawBufferPointer(start: buffer, count: n),
-                                    onFrame: monitor.frame(seconds:), emit: emit)
-            if !going { return readerGone ? .readerGone : .writeFailed(errno: writeError) }
-        }
-        let dropped = stream.finish(onFrame: monitor.frame(seconds:), emit: emit)
-        if readerGone { return .readerGone }
-        if writeError != 0 { return .writeFailed(errno: writeError) }
-        return .endOfInput(droppedBytes: dropped)
-    }
-}
-
-/// The `--verbose` lines of `hush stream` (once per run, so ordinary strings are fine).
-enum StreamReport {
-    static func setup(_ stream: PCMStream) -> String {
-        let d = stream.denoiser
-        let c = d.configuration
-        let hopMs = Double(c.hop) * 1000 / Double(c.sampleRate)
-        let budget = d.network.map { "budget \(SummaryLine.fixed(Double($0.budget), 2))" } ?? "pass-through"
-        let resampling = stream.rate == c.sampleRate ? ""
-            : " (resampled to \(c.sampleRate) Hz and back with libsoxr HQ, which adds its filter look-ahead)"
-        return "hush stream: \(stream.rate) Hz \(stream.format.rawValue), \(stream.channels) channel(s) in, "
-            + "mono out, \(budget)\(resampling)\n"
-            + "latency: \(SummaryLine.fixed(c.latencyMilliseconds, 1)) ms algorithmic (\(c.latencySamples) samples, "
-            + "hop collection included) + processing time; at most one hop (\(c.hop) samples, "
-            + "\(SummaryLine.fixed(hopMs, 1)) ms) of input is buffered\n"
-            + (stream.compensatesDelay
-                ? "delay compensation on: the first \(stream.skippedSamples) output samples (model rate) are dropped and the "
-                    + "tail is flushed at end of input (output aligned with hush denoise)"
-                : "delay compensation off: output is the input delayed by \(d.outputDelay) model-rate samples; "
-                    + "as many are dropped at end of input")
-    }
-
-    static func summary(_ stream: PCMStream, monitor: FrameMonitor, outcome: StreamLoop.Outcome) -> String {
-        var end: String
-        switch outcome {
-        case .endOfInput(let dropped):
-            end = "end of input"
-            if dropped > 0 { end += " (\(dropped) byte(s) of an incomplete sample ignored)" }
-        case .readerGone: end = "reader closed stdout"
-        case .readFailed: end = "read error"
-        case .writeFailed: end = "write error"
-        }
-        let mean = monitor.frames > 0 ? monitor.total / Double(monitor.frames) : 0
-        return "hush stream: \(end); \(stream.inputFrames) samples in, \(stream.outputFrames) out, "
-            + "\(monitor.frames) frames, mean \(SummaryLine.fixed(mean * 1000, 3)) ms, "
-            + "max \(SummaryLine.fixed(monitor.slowest * 1000, 3)) ms per frame "
-            + "(hop \(SummaryLine.fixed(monitor.hopSeconds * 1000, 1)) ms), \(monitor.lateFrames) late"
     }
 }
