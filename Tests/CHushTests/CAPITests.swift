@@ -125,6 +125,28 @@ struct CAPITests {
         #expect(stats.activeFraction > 0 && stats.activeFraction <= 0.25)
     }
 
+    @Test("a caller-supplied model buffer works like the bundled model, and may be freed after create")
+    func modelBuffer() throws {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: parts.joined(separator: "/") + "/models/hush-default.hush")))
+        #expect(bytes.withUnsafeBufferPointer { hush_get_size($0.baseAddress, UInt($0.count)) } == hush_get_size(nil, 0))
+        var state: OpaquePointer?
+        #expect(bytes.withUnsafeBufferPointer { hush_create($0.baseAddress, UInt($0.count), &state) } == Self.ok)
+        let s = try #require(state)
+        defer { hush_destroy(s) }
+        bytes = []  // the weights were copied: the caller's buffer is no longer needed
+        let input = try Self.speech().prefix(4096)
+        var out = [Float](repeating: 0, count: 4096)
+        var written: UInt = 0
+        #expect(Array(input).withUnsafeBufferPointer { hush_process(s, $0.baseAddress, 4096, &out, 4096, &written) } == Self.ok)
+        #expect(written == 4096 && out.contains { $0 != 0 })
+        // A truncated buffer is an invalid model, not a crash.
+        let truncated = [UInt8](repeating: 0x48, count: 100)
+        var none: OpaquePointer?
+        #expect(truncated.withUnsafeBufferPointer { hush_create($0.baseAddress, 50, &none) } == Self.invalidModel)
+    }
+
     @Test("hush_get_size bounds the bytes hush_create requests")
     func size() throws {
         let predicted = hush_get_size(nil, 0)
