@@ -21,7 +21,7 @@ mapfile -t all < <(find Sources/Hush -name '*.swift' | sort)
 if swiftc "${flags[@]}" -c "${all[@]}" -o "$tmp/hush.o" > "$tmp/log1" 2>&1; then
   echo "compiles"
 else
-  grep -E "error:" "$tmp/log1" | grep -v '^ *|' | sed 's/^ *//' | sort -u | head -5
+  grep -E "error:" "$tmp/log1" | grep -v '^ *|' | sed "s|^ *||; s|$PWD/||" | sort -u | head -5
 fi
 
 echo "== 2. with FFTW (RealFFT.swift) and Glibc (LibM.swift) replaced by stand-ins"
@@ -54,7 +54,8 @@ enum LibM {
 }
 SWIFT
 mapfile -t rest < <(find Sources/Hush -name '*.swift' ! -name RealFFT.swift ! -name LibM.swift | sort)
-if swiftc "${flags[@]}" -c "${rest[@]}" "$tmp/RealFFT.swift" "$tmp/LibM.swift" -o "$tmp/hush.o" > "$tmp/log2" 2>&1; then
+if swiftc "${flags[@]}" -emit-module -emit-module-path "$tmp/modules/Hush.swiftmodule" \
+     -c "${rest[@]}" "$tmp/RealFFT.swift" "$tmp/LibM.swift" -o "$tmp/hush.o" > "$tmp/log2" 2>&1; then
   echo "compiles: $(file -b "$tmp/hush.o" | cut -d, -f1-2)"
   size "$tmp/hush.o" | tail -1 | awk '{print "object sizes: text " $1 " bytes, data " $2 ", bss " $3}'
   echo "symbols the firmware must provide:"
@@ -63,4 +64,13 @@ if swiftc "${flags[@]}" -c "${rest[@]}" "$tmp/RealFFT.swift" "$tmp/LibM.swift" -
   echo "(plus the ARM EABI helpers __aeabi_*: $(nm -u "$tmp/hush.o" | grep -c __aeabi_) of them, from libgcc/compiler-rt)"
 else
   grep -E "error:" "$tmp/log2" | grep -v '^ *|' | sed 's/^ *//' | sort -u | head -20
+fi
+
+echo "== 3. the C API (Sources/CHush) over that core"
+if swiftc -enable-experimental-feature Embedded -target "$triple" -wmo -Osize -parse-as-library \
+     -module-name CHush -I "$tmp/modules" -c Sources/CHush/*.swift -o "$tmp/chush.o" > "$tmp/log3" 2>&1; then
+  size "$tmp/chush.o" | tail -1 | awk '{print "compiles: text " $1 " bytes, data " $2 ", bss " $3}'
+  echo "exported: $(nm "$tmp/chush.o" | awk '$2 == "T" && $3 ~ /^hush_/ {print $3}' | wc -l) hush_* functions"
+else
+  grep -E "error:" "$tmp/log3" | grep -v '^ *|' | sed 's/^ *//' | sort -u | head -20
 fi
