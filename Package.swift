@@ -38,7 +38,7 @@ let package = Package(
         // The C API of include/hush.h: @_cdecl functions over the core. No Foundation.
         .target(
             name: "CHush",
-            dependencies: ["Hush", "CHushModel"]),
+            dependencies: ["Hush"]),
         // Audio files (libsndfile), resampling (libsoxr), downmix, whole-file jobs.
         .target(
             name: "HushAudio",

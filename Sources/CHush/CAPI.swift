@@ -1,4 +1,3 @@
-import CHushModel
 import Hush
 
 // The C API declared in include/hush.h. Every function validates its pointers and sizes and
