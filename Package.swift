@@ -8,6 +8,10 @@ let package = Package(
         .library(name: "HushAudio", targets: ["HushAudio"]),
         .executable(name: "hush", targets: ["hush"]),
         .executable(name: "hush-bench", targets: ["HushBench"]),
+        // libCHush.a for devices and C programs: the C API (include/hush.h) over the core only.
+        // (A product cannot be named "hush" beside the executable: SwiftPM silently drops it.
+        // examples/c/build.sh ships the archive as libhush.a.)
+        .library(name: "CHush", type: .static, targets: ["CHush"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +36,10 @@ let package = Package(
         .target(
             name: "Hush",
             dependencies: ["CFFTW", "CHushModel"]),
+        // The C API of include/hush.h: @_cdecl functions over the core. No Foundation.
+        .target(
+            name: "CHush",
+            dependencies: ["Hush"]),
         // Audio files (libsndfile), resampling (libsoxr), downmix, whole-file jobs.
         .target(
             name: "HushAudio",
@@ -45,7 +53,9 @@ let package = Package(
             ]),
 
         // Counts heap allocations on a thread, to prove the frame loop allocates nothing.
-        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),        // Speed benchmark (bench/engine-speed); not part of the library.
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+
+        // Speed benchmark (bench/engine-speed); not part of the library.
         .executableTarget(
             name: "HushBench",
             dependencies: [
@@ -54,8 +64,9 @@ let package = Package(
             ]),
 
         .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter"]),
-        .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile"]),
+        .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile", "AllocationCounter"]),
         .testTarget(name: "hushTests", dependencies: ["hush", "HushAudio"], exclude: ["BadInput"]),
+        .testTarget(name: "CHushTests", dependencies: ["CHush", "Hush", "AllocationCounter"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,9 +11,10 @@ struct HushCommand: ParsableCommand {
             Examples:
               hush denoise noisy.wav clean.wav
               hush denoise --budget 0.25 talk.flac talk-denoised.wav
+              sox in.wav -t raw -r 16000 -e signed -b 16 -c 1 - | hush stream > clean.raw
             """,
         version: "0.1.0",
-        subcommands: [DenoiseCommand.self])
+        subcommands: [DenoiseCommand.self, StreamCommand.self])
 
     /// Entry point: an interrupted run must never leave a half-written output behind.
     static func main() {

@@ -47,6 +47,13 @@ public final class Denoiser {
         try stft.finish(into: output)
     }
 
+    /// Like `finish(into:)`, but runs at most one frame (writing at most `hop` samples); call it
+    /// until it returns 0 to drain the stream one frame at a time, e.g. to time each frame.
+    @discardableResult
+    public func finishOneFrame(into output: UnsafeMutableBufferPointer<Float>) throws(HushError) -> Int {
+        try stft.finishOneFrame(into: output)
+    }
+
     /// Starts a new stream: clears every buffer and the network's history.
     public func reset() { stft.reset() }
 

@@ -61,8 +61,7 @@ public final class Model: @unchecked Sendable {
 
         let (R, C, G, K, F) = (config.residualChannels, config.convChannels, config.gateRank,
                                config.kernelSize, config.bins)
-        let perBlock = G * R + G + C * G + C + C * R + 2 * C + C * K + 2 * C + R * C + R
-        let total = R * F + R + blocks * perBlock + F * R + F
+        let total = config.weightCount
         arena = .allocate(capacity: total)
         arena.initialize(repeating: 0, count: total)
         weightBytes = total * MemoryLayout<Float>.stride

@@ -34,6 +34,18 @@ public struct ModelConfiguration: Sendable, Equatable {
     /// Multiply-accumulates one active channel costs in a block (its pw1 row, taps, pw2 column).
     public var macsPerActiveChannel: Int { 2 * residualChannels + kernelSize }
 
+    /// Weights (floats) of one gated block: gate, pw1, PReLUs, depthwise taps, pw2 and biases.
+    public var weightsPerBlock: Int {
+        let (R, C, G, K) = (residualChannels, convChannels, gateRank, kernelSize)
+        return G * R + G + C * G + C + C * R + 2 * C + C * K + 2 * C + R * C + R
+    }
+
+    /// Weights (floats) of the whole network: front-end, blocks, back-end.
+    public var weightCount: Int {
+        let (R, F) = (residualChannels, bins)
+        return R * F + R + blocks * weightsPerBlock + F * R + F
+    }
+
     /// Frames per second at the model rate.
     public var framesPerSecond: Double { Double(stft.sampleRate) / Double(stft.hop) }
 

@@ -16,5 +16,11 @@ long hush_allocation_counting_end(void);
 
 /// 1 when allocations can be counted (no sanitizer owns malloc), else 0.
 int hush_allocation_counting_available(void);
+/// Heap bytes (malloc_usable_size) allocated minus freed on this thread since begin: what the
+/// measured code still holds.
+long long hush_allocation_live_bytes(void);
+
+/// The highest value `hush_allocation_live_bytes` reached since begin: the measured code's peak.
+long long hush_allocation_peak_bytes(void);
 
 #endif

@@ -1,0 +1,62 @@
+import CSoxr
+import Hush
+
+/// A streaming sample-rate converter for one mono stream: libsoxr's `soxr_process` API with the
+/// same HQ settings as `Resampler`, created once per stream. libsoxr withholds its filter's
+/// leading delay itself, so output sample k lines up with input time k / outputRate, as in the
+/// one-shot path; the filter's look-ahead only shows up as samples held until more input (or the
+/// end of input) arrives.
+public final class StreamResampler {
+    /// Input rate, Hz.
+    public let inputRate: Int
+    /// Output rate, Hz.
+    public let outputRate: Int
+    private let soxr: soxr_t
+
+    /// Creates the converter.
+    /// - Throws: `HushError.invalidConfiguration` if libsoxr rejects the rates.
+    public init(from inputRate: Int, to outputRate: Int) throws(HushError) {
+        self.inputRate = inputRate
+        self.outputRate = outputRate
+        var ioSpec = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I)
+        var qualitySpec = soxr_quality_spec(UInt(SOXR_HQ), 0)
+        var error: soxr_error_t?
+        let created = soxr_create(Double(inputRate), Double(outputRate), 1, &error, &ioSpec, &qualitySpec, nil)
+        guard let created, error == nil else {
+            if let created { soxr_delete(created) }
+            throw .invalidConfiguration("cannot resample \(inputRate) Hz to \(outputRate) Hz")
+        }
+        soxr = created
+    }
+
+    deinit { soxr_delete(soxr) }
+
+    /// The most output samples `count` input samples can yield at once (with what libsoxr holds).
+    public func outputCapacity(forInputCount count: Int) -> Int {
+        (count * outputRate + inputRate - 1) / inputRate + 64
+    }
+
+    /// Converts all of `input`; hands the output to `sink` in pieces (at most `scratch.count` at
+    /// once). Pass nil `input` to signal the end of the stream and drain what libsoxr holds.
+    /// - Returns: false if `sink` asked to stop.
+    public func process(_ input: UnsafeBufferPointer<Float>?, scratch: UnsafeMutableBufferPointer<Float>,
+                        sink: (UnsafeBufferPointer<Float>) -> Bool) -> Bool {
+        var offset = 0
+        let total = input?.count ?? 0
+        if input != nil && total == 0 { return true }  // nothing to do; nil would mean "end"
+        while true {
+            var consumed = 0
+            var produced = 0
+            if let input, let base = input.baseAddress {
+                _ = soxr_process(soxr, base + offset, total - offset, &consumed,
+                                 scratch.baseAddress, scratch.count, &produced)
+            } else {
+                _ = soxr_process(soxr, nil, 0, &consumed, scratch.baseAddress, scratch.count, &produced)
+            }
+            offset += consumed
+            if produced > 0, !sink(UnsafeBufferPointer(rebasing: scratch[0..<produced])) { return false }
+            // Done when the input is used up and libsoxr had no more to give than there was room for.
+            if offset >= total && produced < scratch.count { return true }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Glibc
+import Hush
+
+/// Watches each frame of `hush stream`: prints per-frame statistics with `--stats`, and warns on
+/// stderr when a frame took longer than the hop it covers, i.e. when processing falls behind real
+/// time (as deep-filter's LADSPA plugin warns of underruns). Lines are formatted in a preallocated
+/// buffer and written with write(2): watching allocates nothing per frame.
+final class FrameMonitor {
+    private let network: GatedNetwork?
+    private let printsStats: Bool
+    /// Seconds of audio one frame covers: the real-time budget for processing it.
+    let hopSeconds: Double
+    private let warningInterval: Int
+    private var line = ASCIILine(capacity: 256)
+
+    /// Frames seen.
+    private(set) var frames = 0
+    /// Frames that took longer than a hop.
+    private(set) var lateFrames = 0
+    /// Slowest frame, seconds.
+    private(set) var slowest = 0.0
+    /// Sum of frame times, seconds.
+    private(set) var total = 0.0
+    private var lastWarningFrame = Int.min / 2
+    private var lateSinceWarning = 0
+
+    init(denoiser: Denoiser, printsStats: Bool) {
+        network = denoiser.network
+        self.printsStats = printsStats
+        let c = denoiser.configuration
+        hopSeconds = Double(c.hop) / Double(c.sampleRate)
+        // At most one underrun warning per second of audio, so a slow machine is not flooded.
+        warningInterval = max(1, c.sampleRate / c.hop)
+    }
+
+    deinit { line.deallocate() }
+
+    /// Records one frame that took `seconds` to process.
+    func frame(seconds: Double) {
+        frames += 1
+        total += seconds
+        slowest = max(slowest, seconds)
+        if printsStats { printStats(seconds) }
+        guard seconds > hopSeconds else { return }
+        lateFrames += 1
+        lateSinceWarning += 1
+        guard frames - lastWarningFrame >= warningInterval else { return }
+        line.clear()
+        line.append("hush: warning: underrun: frame ")
+        line.append(frames - 1)
+        line.append(" took ")
+        line.append(seconds * 1000, places: 2)
+        line.append(" ms, longer than its hop (")
+        line.append(hopSeconds * 1000, places: 1)
+        line.append(" ms): processing is falling behind real time (")
+        line.append(lateSinceWarning)
+        line.append(" late frame(s) since the last warning)\n")
+        emit()
+        lastWarningFrame = frames
+        lateSinceWarning = 0
+    }
+
+    /// `frame <i> macs <executed>/<dense> (<percent>%) active <fraction> time <ms> ms`.
+    private func printStats(_ seconds: Double) {
+        line.clear()
+        line.append("frame ")
+        line.append(frames - 1)
+        if let stats = network?.lastFrame {
+            line.append(" macs ")
+            line.append(stats.executedMACs)
+            line.append("/")
+            line.append(stats.denseMACs)
+            line.append(" (")
+            line.append(stats.executedRatio * 100, places: 1)
+            line.append("%) active ")
+            line.append(Double(stats.activeFraction), places: 3)
+        }
+        line.append(" time ")
+        line.append(seconds * 1000, places: 3)
+        line.append(" ms\n")
+        emit()
+    }
+
+    private func emit() {
+        _ = FileDescriptorIO.writeAll(2, line.bytes)
+    }
+}

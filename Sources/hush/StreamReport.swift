@@ -1,0 +1,41 @@
+import Hush
+import HushAudio
+
+/// The `--verbose` lines of `hush stream` (once per run, so ordinary strings are fine).
+enum StreamReport {
+    static func setup(_ stream: PCMStream) -> String {
+        let d = stream.denoiser
+        let c = d.configuration
+        let hopMs = Double(c.hop) * 1000 / Double(c.sampleRate)
+        let budget = d.network.map { "budget \(SummaryLine.fixed(Double($0.budget), 2))" } ?? "pass-through"
+        let resampling = stream.rate == c.sampleRate ? ""
+            : " (resampled to \(c.sampleRate) Hz and back with libsoxr HQ, which adds its filter look-ahead)"
+        return "hush stream: \(stream.rate) Hz \(stream.format.rawValue), \(stream.channels) channel(s) in, "
+            + "mono out, \(budget)\(resampling)\n"
+            + "latency: \(SummaryLine.fixed(c.latencyMilliseconds, 1)) ms algorithmic (\(c.latencySamples) samples, "
+            + "hop collection included) + processing time; at most one hop (\(c.hop) samples, "
+            + "\(SummaryLine.fixed(hopMs, 1)) ms) of input is buffered\n"
+            + (stream.compensatesDelay
+                ? "delay compensation on: the first \(stream.skippedSamples) output samples (model rate) are dropped and the "
+                    + "tail is flushed at end of input (output aligned with hush denoise)"
+                : "delay compensation off: output is the input delayed by \(d.outputDelay) model-rate samples; "
+                    + "as many are dropped at end of input")
+    }
+
+    static func summary(_ stream: PCMStream, monitor: FrameMonitor, outcome: StreamLoop.Outcome) -> String {
+        var end: String
+        switch outcome {
+        case .endOfInput(let dropped):
+            end = "end of input"
+            if dropped > 0 { end += " (\(dropped) byte(s) of an incomplete sample ignored)" }
+        case .readerGone: end = "reader closed stdout"
+        case .readFailed: end = "read error"
+        case .writeFailed: end = "write error"
+        }
+        let mean = monitor.frames > 0 ? monitor.total / Double(monitor.frames) : 0
+        return "hush stream: \(end); \(stream.inputFrames) samples in, \(stream.outputFrames) out, "
+            + "\(monitor.frames) frames, mean \(SummaryLine.fixed(mean * 1000, 3)) ms, "
+            + "max \(SummaryLine.fixed(monitor.slowest * 1000, 3)) ms per frame "
+            + "(hop \(SummaryLine.fixed(monitor.hopSeconds * 1000, 1)) ms), \(monitor.lateFrames) late"
+    }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Tries to compile the core (Sources/Hush) as Embedded Swift for a Cortex-M7/M4F target triple and
+# reports what blocks it. Step 1 compiles the sources as they are; step 2 replaces the only two
+# files that touch the host's C libraries (RealFFT.swift: FFTW; LibM.swift: Glibc) with
+# stand-ins, to show that everything else compiles, and prints the object's size and the symbols
+# a firmware image must provide.
+#   usage: firmware-notes/embedded-check.sh [target-triple]   (default armv7em-none-none-eabi)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+triple=${1:-armv7em-none-none-eabi}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/modules"
+cp Sources/CHushModel/include/hush_model_data.h "$tmp/modules/"
+printf 'module CHushModel {\n  header "hush_model_data.h"\n  export *\n}\n' > "$tmp/modules/module.modulemap"
+flags=(-enable-experimental-feature Embedded -target "$triple" -wmo -Osize -parse-as-library
+       -module-name Hush -I "$tmp/modules" -I Sources/CFFTW)
+
+echo "== 1. the core as it is"
+mapfile -t all < <(find Sources/Hush -name '*.swift' | sort)
+if swiftc "${flags[@]}" -c "${all[@]}" -o "$tmp/hush.o" > "$tmp/log1" 2>&1; then
+  echo "compiles"
+else
+  grep -E "error:" "$tmp/log1" | grep -v '^ *|' | sed "s|^ *||; s|$PWD/||" | sort -u | head -5
+fi
+
+echo "== 2. with FFTW (RealFFT.swift) and Glibc (LibM.swift) replaced by stand-ins"
+cat > "$tmp/RealFFT.swift" <<'SWIFT'
+// Same interface as Sources/Hush/Spectral/RealFFT.swift; a device build would call CMSIS-DSP's
+// arm_rfft_fast_f32 (or a Swift FFT) here. Transform bodies are left empty for the check.
+public final class RealFFT {
+    public let size: Int
+    public let time: UnsafeMutablePointer<Float>
+    public let spectrum: UnsafeMutablePointer<Float>
+    public init(size: Int) throws(HushError) {
+        self.size = size
+        time = .allocate(capacity: size)
+        spectrum = .allocate(capacity: size + 2)
+    }
+    public func forward() {}
+    public func inverse() {}
+}
+SWIFT
+cat > "$tmp/LibM.swift" <<'SWIFT'
+// There is no Glibc module for a bare-metal triple: declare the three C maths functions the core
+// uses (newlib or picolibc provides them).
+@_silgen_name("cos") func c_cos(_ x: Double) -> Double
+@_silgen_name("expf") func c_expf(_ x: Float) -> Float
+@_silgen_name("logf") func c_logf(_ x: Float) -> Float
+enum LibM {
+    @inline(__always) static func cos(_ x: Double) -> Double { c_cos(x) }
+    @inline(__always) static func exp(_ x: Float) -> Float { c_expf(x) }
+    @inline(__always) static func log(_ x: Float) -> Float { c_logf(x) }
+}
+SWIFT
+mapfile -t rest < <(find Sources/Hush -name '*.swift' ! -name RealFFT.swift ! -name LibM.swift | sort)
+if swiftc "${flags[@]}" -emit-module -emit-module-path "$tmp/modules/Hush.swiftmodule" \
+     -c "${rest[@]}" "$tmp/RealFFT.swift" "$tmp/LibM.swift" -o "$tmp/hush.o" > "$tmp/log2" 2>&1; then
+  echo "compiles: $(file -b "$tmp/hush.o" | cut -d, -f1-2)"
+  size "$tmp/hush.o" | tail -1 | awk '{print "object sizes: text " $1 " bytes, data " $2 ", bss " $3}'
+  echo "symbols the firmware must provide:"
+  nm -u "$tmp/hush.o" | awk '{print $2}' | grep -v '^__aeabi_' | tr '\n' ' '
+  echo
+  echo "(plus the ARM EABI helpers __aeabi_*: $(nm -u "$tmp/hush.o" | grep -c __aeabi_) of them, from libgcc/compiler-rt)"
+else
+  grep -E "error:" "$tmp/log2" | grep -v '^ *|' | sed 's/^ *//' | sort -u | head -20
+fi
+
+echo "== 3. the C API (Sources/CHush) over that core"
+if swiftc -enable-experimental-feature Embedded -target "$triple" -wmo -Osize -parse-as-library \
+     -module-name CHush -I "$tmp/modules" -c Sources/CHush/*.swift -o "$tmp/chush.o" > "$tmp/log3" 2>&1; then
+  size "$tmp/chush.o" | tail -1 | awk '{print "compiles: text " $1 " bytes, data " $2 ", bss " $3}'
+  echo "exported: $(nm "$tmp/chush.o" | awk '$2 == "T" && $3 ~ /^hush_/ {print $3}' | wc -l) hush_* functions"
+else
+  grep -E "error:" "$tmp/log3" | grep -v '^ *|' | sed 's/^ *//' | sort -u | head -20
+fi

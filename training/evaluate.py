@@ -1,0 +1,138 @@
+"""Enhance the evaluation set with an exported model file at several budgets and measure the
+executed MACs by counting the active channels of every frame (FORMAT.md executed formula).
+
+  python evaluate.py models/hush-default.hush /work/data/eval [--budgets 1 0.75 0.5 0.25]
+  -> /work/data/eval/hush_b100/*.wav ... and /work/data/eval/hush_macs.json
+then score with ../shared/peers/score.py (see RESULTS.md).
+
+The network is run from the file's tensors (a PyTorch copy with identity BN / standardisation,
+batched over time) and checked against the literal frame-by-frame reference (reference.py) on the
+first files. Output is delay-compensated (n_fft - hop samples) with the input padded by n_fft
+zeros so that the tail is flushed; the output has the input's length.
+"""
+import argparse
+import glob
+import json
+import os
+
+import numpy as np
+import soundfile as sf
+import torch
+
+import container
+import hushnet
+from reference import Reference
+
+
+def model_from_file(path):
+    md, t = container.read(path)
+    R, C, G, B, K = (md["residual_channels"], md["conv_channels"], md["gate_rank"], md["blocks"],
+                     md["kernel_size"])
+    m = hushnet.HushNet(R=R, C=C, G=G, B=B, K=K)
+    sd = m.state_dict()
+    with torch.no_grad():
+        sd["frontend.weight"].copy_(torch.from_numpy(t["frontend.weight"]))
+        sd["frontend.bias"].copy_(torch.from_numpy(t["frontend.bias"]))
+        sd["backend.weight"].copy_(torch.from_numpy(t["backend.weight"]))
+        sd["backend.bias"].copy_(torch.from_numpy(t["backend.bias"]))
+        for i, blk in enumerate(m.blocks):
+            p = f"block.{i}."
+            blk.gate1.weight.copy_(torch.from_numpy(t[p + "gate.w1"])); blk.gate1.bias.copy_(torch.from_numpy(t[p + "gate.b1"]))
+            blk.gate2.weight.copy_(torch.from_numpy(t[p + "gate.w2"])); blk.gate2.bias.copy_(torch.from_numpy(t[p + "gate.b2"]))
+            blk.pw1.weight.copy_(torch.from_numpy(t[p + "pw1.weight"])); blk.pw1.bias.copy_(torch.from_numpy(t[p + "pw1.bias"]))
+            blk.prelu1.weight.copy_(torch.from_numpy(t[p + "prelu1.slope"]))
+            blk.dw.weight.copy_(torch.from_numpy(t[p + "dw.weight"])); blk.dw.bias.copy_(torch.from_numpy(t[p + "dw.bias"]))
+            blk.prelu2.weight.copy_(torch.from_numpy(t[p + "prelu2.slope"]))
+            blk.pw2.weight.copy_(torch.from_numpy(t[p + "pw2.weight"])); blk.pw2.bias.copy_(torch.from_numpy(t[p + "pw2.bias"]))
+            for bn in (blk.bn1, blk.bn2):  # identity in eval mode
+                bn.running_mean.zero_(); bn.running_var.fill_(1.0 - bn.eps); bn.weight.fill_(1.0); bn.bias.zero_()
+    m.eval()
+    return m, md, t
+
+
+def enhance(m, x, budget):
+    n = len(x)
+    d = hushnet.N_FFT - hushnet.HOP
+    xp = np.concatenate([x, np.zeros(hushnet.N_FFT)]).astype(np.float32)
+    with torch.no_grad():
+        y, mask, aux = m(torch.from_numpy(xp)[None], budget=budget)
+    y = y[0].numpy().astype(np.float64)[d:d + n]
+    T = (n + hushnet.HOP - 1) // hushnet.HOP  # frames that cover the input
+    active = torch.stack([h[0, :T].sum(-1) for _, h, _ in aux], 1).numpy()  # [T, B]
+    return y, active
+
+
+def make_static(m, speech_dir, b, n_mix=64):
+    """Fix each block's gates to the ceil(b*C) channels most often active at b = 1 on training
+    mixtures (gate2 weights zeroed, bias +1 for kept channels, -1 otherwise)."""
+    import train
+    _, speech = train.load_wavs([speech_dir], max_files=300)
+    x, _ = train.Mixer(speech, seed=12345).batch(0, n_mix)
+    with torch.no_grad():
+        _, _, aux = m(x, budget=1.0)
+        k = hushnet.budget_k(b, m.C)
+        for blk, (_, hard, _) in zip(m.blocks, aux):
+            freq = hard.mean((0, 1))
+            keep = torch.topk(freq, k).indices
+            bias = -torch.ones(m.C); bias[keep] = 1.0
+            blk.gate2.weight.zero_(); blk.gate2.bias.copy_(bias)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model"); ap.add_argument("evaldir")
+    ap.add_argument("--budgets", type=float, nargs="+", default=[1.0, 0.75, 0.5, 0.25])
+    ap.add_argument("--check", type=int, default=2, help="files checked against reference.py")
+    ap.add_argument("--prefix", default="hush")
+    ap.add_argument("--static-from", help="training speech dir: evaluate a STATIC sub-network instead "
+                    "(per block the ceil(b*C) channels most often active at b=1 on training mixtures, fixed)")
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    m, md, t = model_from_file(a.model)
+    if a.static_from:
+        a.prefix = a.prefix + "_static"
+    ref = Reference(md, t)
+    R, C, G, B, K = m.R, m.C, m.G, m.B, m.K
+    dense = hushnet.dense_macs_per_frame(R, C, G, B, K)
+    files = sorted(glob.glob(os.path.join(a.evaldir, "noisy", "*.wav")))
+    fps = hushnet.SR / hushnet.HOP
+    summary = {"model": a.model, "dense_macs_per_frame": dense, "dense_mmac_s": dense * fps / 1e6,
+               "gate_macs_per_frame": B * (R * G + G * C), "budgets": {}}
+    for b in a.budgets:
+        tag = f"{a.prefix}_b{int(round(b * 100)):03d}"
+        if a.static_from:
+            m, md, t = model_from_file(a.model)
+            make_static(m, a.static_from, b)
+            ref = Reference(md, hushnet.export_tensors(m))
+        od = os.path.join(a.evaldir, tag)
+        os.makedirs(od, exist_ok=True)
+        per_frame = []
+        act_all = []
+        worst = 0.0
+        for i, f in enumerate(files):
+            x, sr = sf.read(f, dtype="float64")
+            y, active = enhance(m, x, b)
+            if i < a.check:
+                xp = np.concatenate([x, np.zeros(hushnet.N_FFT)])
+                o = ref.run(xp, b)
+                d = hushnet.N_FFT - hushnet.HOP
+                worst = max(worst, float(np.abs(o["output"][d:d + len(x)] - y).max()))
+                assert np.array_equal(o["active"][:len(active)], active.astype(np.int64)), "active counts differ"
+            sf.write(os.path.join(od, os.path.basename(f)), np.clip(y, -1, 1), sr, subtype="PCM_16")
+            per_frame.append(ref.executed_macs(active.astype(np.int64)))
+            act_all.append(active)
+        pf = np.concatenate(per_frame)
+        act = np.concatenate(act_all)
+        summary["budgets"][tag] = {
+            "budget": b, "frames": int(len(pf)), "executed_macs_per_frame": float(pf.mean()),
+            "executed_mmac_s": float(pf.mean() * fps / 1e6), "fraction_of_dense": float(pf.mean() / dense),
+            "active_fraction_per_block": (act.mean(0) / C).round(3).tolist(),
+            "max_abs_diff_vs_reference": worst}
+        print(f"{tag}: executed {pf.mean() * fps / 1e6:.2f} MMAC/s ({100 * pf.mean() / dense:.1f}% of dense "
+              f"{dense * fps / 1e6:.2f}), active/block {np.round(act.mean(0) / C, 2).tolist()}, "
+              f"|torch - reference| {worst:.1e}", flush=True)
+    json.dump(summary, open(os.path.join(a.evaldir, f"{a.prefix}_macs.json"), "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Export a HushNet checkpoint to the FORMAT.md container (BN and input standardisation folded),
+read it back with the strict reader, and check the frame-by-frame reference forward on the file
+against the batched PyTorch forward (eval mode) of the checkpoint.
+
+  python export.py CKPT.pt models/hush-default.hush
+  python export.py --random-init models/hush-default.hush   (untrained model, for engine bring-up)
+"""
+import argparse
+import sys
+import zlib
+
+import numpy as np
+import torch
+
+import container
+import hushnet
+from reference import Reference
+
+
+def random_init_model(seed=1234):
+    """Untrained model whose folded tensors exercise every path: BN running stats and affine
+    parameters away from identity, PReLU slopes spread, gate biases so that some channels are off."""
+    torch.manual_seed(seed)
+    m = hushnet.HushNet()
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        m.feat_mean.copy_(-4.0 + torch.randn(hushnet.BINS, generator=g))
+        m.feat_std.copy_(3.0 + torch.rand(hushnet.BINS, generator=g))
+        for blk in m.blocks:
+            for bn in (blk.bn1, blk.bn2):
+                bn.running_mean.copy_(0.3 * torch.randn(bn.num_features, generator=g))
+                bn.running_var.copy_(0.5 + torch.rand(bn.num_features, generator=g))
+                bn.weight.copy_(0.5 + torch.rand(bn.num_features, generator=g))
+                bn.bias.copy_(0.1 * torch.randn(bn.num_features, generator=g))
+            blk.prelu1.weight.copy_(0.05 + 0.5 * torch.rand(blk.C, generator=g))
+            blk.prelu2.weight.copy_(0.05 + 0.5 * torch.rand(blk.C, generator=g))
+            blk.gate2.bias.copy_(0.3 + 0.5 * torch.randn(blk.C, generator=g))
+            blk.pw2.weight.mul_(0.5)
+    m.eval()
+    return m
+
+
+def load_checkpoint(path):
+    ck = torch.load(path, map_location="cpu", weights_only=False)
+    m = hushnet.HushNet(**ck["config"])
+    m.load_state_dict(ck["model"])
+    m.eval()
+    return m, ck
+
+
+def write_model(m, path, extra_meta=()):
+    c = m.config()
+    t = hushnet.export_tensors(m)
+    md = hushnet.model_metadata(c["R"], c["C"], c["G"], c["B"], c["K"]) + list(extra_meta)
+    buf = container.write(path, md, [(n, t[n]) for n in hushnet.tensor_order(c["B"])])
+    return buf
+
+
+def check(m, path, x, budgets=(1.0, 0.75, 0.5, 0.25), tol=1e-4):
+    c = m.config()
+    md, t = container.read(path, hushnet.expected_shapes(c["R"], c["C"], c["G"], c["B"], c["K"]))
+    ref = Reference(md, t)
+    worst = 0.0
+    for b in budgets:
+        o = ref.run(x, b, record=True)
+        with torch.no_grad():
+            y, mask, aux = m(torch.from_numpy(x.astype(np.float32))[None], budget=b)
+        dm = float(np.abs(mask[0].numpy() - o["mask"]).max())
+        dy = float(np.abs(y[0].numpy() - o["output"]).max())
+        dg = int(sum((a[1][0].numpy() != o["gates"][i]).sum() for i, a in enumerate(aux)))
+        ds = float(max(np.abs(a[0][0].numpy() - o["scores"][i]).max() for i, a in enumerate(aux)))
+        act = o["active"].mean(0) / c["C"]
+        print(f"  b={b:.2f}: max|dmask| {dm:.2e}  max|dout| {dy:.2e}  max|dscore| {ds:.2e}  gate flips {dg}  "
+              f"active fraction/block {np.round(act, 2).tolist()}")
+        worst = max(worst, dm, dy)
+        if dg:
+            print("  WARNING: gate decisions differ between batched and reference forward")
+    print(f"  worst |batched - reference| = {worst:.2e} ({'OK' if worst < tol else 'FAIL'})")
+    return worst < tol
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("ckpt", nargs="?")
+    ap.add_argument("out")
+    ap.add_argument("--random-init", action="store_true")
+    a = ap.parse_args()
+    if a.random_init:
+        m, extra = random_init_model(), [("trained", 0, 0)]
+    else:
+        m, ck = load_checkpoint(a.ckpt)
+        extra = [("trained", 0, 1), ("train_steps", 0, int(ck.get("step", 0)))]
+    buf = write_model(m, a.out, extra)
+    n_params = sum(v.size for v in hushnet.export_tensors(m).values())
+    print(f"wrote {a.out}: {len(buf)} bytes, {n_params} parameters, CRC32 {zlib.crc32(buf[:-4]) & 0xFFFFFFFF:08x}")
+    rng = np.random.default_rng(0)
+    x = (0.05 * rng.standard_normal(256 * 40) * np.repeat(rng.uniform(0.1, 1, 40), 256)).astype(np.float32)
+    ok = check(m, a.out, x.astype(np.float64))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

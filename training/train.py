@@ -1,0 +1,275 @@
+"""Train HushNet (one model, many budgets). Deterministic given --seed; resumable; bounded by
+--steps and optionally by a wall-clock --deadline (UTC HH:MM) / --max-minutes, saving on exit.
+
+Data (any combination):
+  --speech DIR [DIR ...]      folders of clean speech WAVs (searched recursively; any rate, mono/stereo)
+  --noise DIR [DIR ...]       folders of noise WAVs (mixed in alongside the procedural noises)
+  --pairs CLEAN_DIR NOISY_DIR VoiceBank-DEMAND style parallel folders (same file names)
+Procedural noises (noises.py) and babble built from the training speech are always available,
+so `--speech DIR` alone is enough.
+
+  python train.py --speech /work/data/corpus/speech --out /work/data/ckpt --steps 6000 --deadline 03:55
+"""
+import argparse
+import csv
+import datetime as dt
+import glob
+import json
+import math
+import os
+import time
+
+import numpy as np
+import soundfile as sf
+import torch
+from scipy.signal import resample_poly
+
+import hushnet
+import noises
+
+SR = hushnet.SR
+
+
+def load_wavs(dirs, min_len=0.5, max_files=None):
+    files = []
+    for d in dirs:
+        files += sorted(glob.glob(os.path.join(d, "**", "*.wav"), recursive=True))
+        files += sorted(glob.glob(os.path.join(d, "**", "*.flac"), recursive=True))
+    if max_files:
+        files = files[:max_files]
+    out = []
+    for f in files:
+        x, sr = sf.read(f, dtype="float32", always_2d=True)
+        x = x.mean(1)
+        if sr != SR:
+            g = math.gcd(sr, SR)
+            x = resample_poly(x, SR // g, sr // g).astype(np.float32)
+        if len(x) >= min_len * SR and np.std(x) > 1e-5:
+            out.append(x)
+    return files, out
+
+
+class Mixer:
+    """Builds deterministic training batches: rng seeded by (seed, step)."""
+
+    def __init__(self, speech, noise_files=(), pairs=(), seg=2.0, seed=0):
+        self.speech, self.noise_files, self.pairs = speech, list(noise_files), list(pairs)
+        self.n = int(seg * SR)
+        self.seed = seed
+        self.kinds = noises.KINDS + (["file"] * 2 if self.noise_files else [])
+
+    def crop(self, rng, x):
+        n = self.n
+        if len(x) >= n:
+            st = rng.integers(0, len(x) - n + 1)
+            return x[st:st + n].astype(np.float64)
+        y = np.zeros(n); st = rng.integers(0, n - len(x) + 1); y[st:st + len(x)] = x
+        return y
+
+    def noise(self, rng, kind):
+        if kind == "file":
+            return self.crop(rng, self.noise_files[rng.integers(len(self.noise_files))])
+        return noises.make(rng, self.n, kind, self.speech)
+
+    def example(self, rng):
+        n = self.n
+        if self.pairs and rng.random() < 0.5:
+            c, y = self.pairs[rng.integers(len(self.pairs))]
+            st = rng.integers(0, max(1, len(c) - n + 1))
+            s = np.zeros(n); m = np.zeros(n)
+            s[:len(c[st:st + n])] = c[st:st + n]; m[:len(y[st:st + n])] = y[st:st + n]
+            g = 10 ** (rng.uniform(-45, -15) / 20) / (np.sqrt(np.mean(m ** 2)) + 1e-9)
+            return (m * g).astype(np.float32), (s * g).astype(np.float32)
+        s = self.crop(rng, self.speech[rng.integers(len(self.speech))])
+        if rng.random() < 0.5:  # speech often starts / stops inside the segment
+            a, b = sorted(rng.integers(0, n, 2))
+            if rng.random() < 0.5:
+                s[:a] = 0
+            else:
+                s[b:] = 0
+        if rng.random() < 0.04:
+            s[:] = 0  # noise only
+        nz = np.zeros(n)
+        for j in range(1 if rng.random() < 0.7 else 2):
+            kind = self.kinds[rng.integers(len(self.kinds))]
+            nz += self.noise(rng, kind) * (1.0 if j == 0 else rng.uniform(0.2, 1.0))
+        ps = np.mean(s ** 2) if np.any(s) else 1e-4
+        snr = rng.uniform(-5, 20) if rng.random() > 0.05 else rng.uniform(25, 40)
+        nz = nz / (np.sqrt(np.mean(nz ** 2)) + 1e-12) * np.sqrt(ps) * 10 ** (-snr / 20)
+        m = s + nz
+        g = 10 ** (rng.uniform(-48, -12) / 20) / (np.sqrt(np.mean(m ** 2)) + 1e-12)
+        pk = np.abs(m).max() * g
+        if pk > 0.99:
+            g *= 0.99 / pk
+        return (m * g).astype(np.float32), (s * g).astype(np.float32)
+
+    def batch(self, step, bs):
+        rng = np.random.default_rng([self.seed, step])
+        ex = [self.example(rng) for _ in range(bs)]
+        return torch.from_numpy(np.stack([e[0] for e in ex])), torch.from_numpy(np.stack([e[1] for e in ex]))
+
+
+def sample_budgets(rng, bs):
+    b = np.empty(bs)
+    for i in range(bs):
+        u = rng.random()
+        b[i] = 1.0 if u < 0.35 else (0.25 if u < 0.55 else rng.uniform(0.25, 1.0))
+    return torch.from_numpy(b)
+
+
+def spec_loss(y, s, alpha=0.3, c=0.3):
+    """Compressed spectral MSE (Conv-FSENet): magnitude + complex terms on |.|^c, after iSTFT.
+    y is the stream output (delayed by n_fft - hop); both are normalised by the clean+noise level."""
+    d = hushnet.N_FFT - hushnet.HOP
+    y = y[:, d:]; s = s[:, :s.shape[1] - d]
+    win = torch.hann_window(hushnet.N_FFT)
+    Y = torch.stft(y, hushnet.N_FFT, hushnet.HOP, window=win, center=False, return_complex=True)
+    S = torch.stft(s, hushnet.N_FFT, hushnet.HOP, window=win, center=False, return_complex=True)
+    Ym = (Y.abs() + 1e-8); Sm = (S.abs() + 1e-8)
+    Yc = Ym ** c; Sc = Sm ** c
+    mag = torch.mean((Yc - Sc) ** 2)
+    cplx = torch.mean(torch.abs(Yc * Y / Ym - Sc * S / Sm) ** 2)
+    return (1 - alpha) * mag + alpha * cplx
+
+
+def feature_stats(mixer, n=256):
+    x, _ = mixer.batch(10 ** 9, n)
+    with torch.no_grad():
+        phi = hushnet.features(hushnet.stft(x))  # [n, T, F]
+    return phi.mean((0, 1)), phi.std((0, 1)).clamp_min(0.5)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--speech", nargs="*", default=[])
+    ap.add_argument("--noise", nargs="*", default=[])
+    ap.add_argument("--pairs", nargs=2)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--steps", type=int, default=6000)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--seg", type=float, default=2.0)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--rate-target", type=float, default=0.5)
+    ap.add_argument("--rate-weight", type=float, default=0.5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--deadline", help="UTC HH:MM; stop and save when reached")
+    ap.add_argument("--max-minutes", type=float, help="training-time budget; stop and save when spent")
+    ap.add_argument("--time-schedule", action="store_true",
+                    help="with --max-minutes: the cosine LR decay follows max(step/steps, time/budget)")
+    ap.add_argument("--ckpt-every", type=float, default=180, help="seconds")
+    ap.add_argument("--R", type=int, default=80); ap.add_argument("--C", type=int, default=256)
+    ap.add_argument("--G", type=int, default=8); ap.add_argument("--B", type=int, default=9)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    os.makedirs(a.out, exist_ok=True)
+    t_start = time.time()
+    stop_at = float("inf")
+    if a.deadline:
+        now = dt.datetime.now(dt.timezone.utc)
+        hh, mm = map(int, a.deadline.split(":"))
+        dl = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
+        stop_at = dl.timestamp()
+    if a.max_minutes:
+        stop_at = min(stop_at, t_start + 60 * a.max_minutes)  # refined after resume below
+
+    files, speech = load_wavs(a.speech)
+    _, noise_files = load_wavs(a.noise) if a.noise else ([], [])
+    pairs = []
+    if a.pairs:
+        cf, cl = load_wavs([a.pairs[0]], min_len=0)
+        for f, c in zip(cf, cl):
+            nf = os.path.join(a.pairs[1], os.path.relpath(f, a.pairs[0]))
+            if os.path.exists(nf):
+                y, sr = sf.read(nf, dtype="float32", always_2d=True)
+                y = y.mean(1)
+                if sr != SR:
+                    g = math.gcd(sr, SR); y = resample_poly(y, SR // g, sr // g).astype(np.float32)
+                pairs.append((c, y[:len(c)]))
+    if not speech and pairs:
+        speech = [c for c, _ in pairs]  # babble source
+    print(f"speech {len(speech)} files ({sum(map(len, speech)) / SR / 3600:.2f} h), noise files {len(noise_files)}, "
+          f"pairs {len(pairs)}", flush=True)
+    mixer = Mixer(speech, noise_files, pairs, a.seg, a.seed)
+
+    model = hushnet.HushNet(R=a.R, C=a.C, G=a.G, B=a.B)
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
+    ck_path = os.path.join(a.out, "last.pt")
+    step = 0
+    log_path = os.path.join(a.out, "train_log.csv")
+    train_seconds = 0.0
+    if os.path.exists(ck_path):
+        ck = torch.load(ck_path, map_location="cpu", weights_only=False)
+        model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"])
+        step = ck["step"]; train_seconds = ck.get("train_seconds", 0.0)
+        print(f"resumed at step {step}", flush=True)
+        if a.max_minutes:
+            stop_at = min(stop_at, time.time() + 60 * a.max_minutes - train_seconds)
+    else:
+        mu, sd = feature_stats(mixer)
+        model.feat_mean.copy_(mu); model.feat_std.copy_(sd)
+        with open(log_path, "w") as f:
+            f.write("step,elapsed_s,lr,loss,spec,rate_loss,soft_rate,mean_budget,active_b1,active_capped," +
+                    ",".join(f"blk{i}" for i in range(a.B)) + "\n")
+
+    def save(path):
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
+                    "config": model.config(), "args": vars(a), "train_seconds": train_seconds}, path + ".tmp")
+        os.replace(path + ".tmp", path)
+
+    model.train()
+    last_ck = time.time()
+    acc = []
+    t_seg = time.time()
+    while step < a.steps:
+        if time.time() >= stop_at or (a.max_minutes and train_seconds + time.time() - t_seg >= 60 * a.max_minutes):
+            print(f"deadline reached at step {step}", flush=True)
+            break
+        prog = step / a.steps
+        if a.max_minutes and a.time_schedule:  # anneal by whichever is further: steps or wall time
+            prog = max(prog, (train_seconds + time.time() - t_seg) / (60 * a.max_minutes))
+        lr = a.lr * (min(1.0, (step + 1) / 200) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, prog)))))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        x, s = mixer.batch(step, a.batch)
+        brng = np.random.default_rng([a.seed, step, 7])
+        budgets = sample_budgets(brng, a.batch)
+        y, mask, aux = model(x, budget=budgets)
+        lvl = torch.sqrt(torch.mean(x ** 2, 1, keepdim=True)) + 1e-6
+        spec = spec_loss(y / lvl, s / lvl)
+        soft_rate = torch.stack([soft.mean() for _, _, soft in aux]).mean()
+        rate_loss = (soft_rate - a.rate_target) ** 2
+        loss = spec + a.rate_weight * rate_loss
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        with torch.no_grad():
+            full = (budgets == 1.0)
+            act = torch.stack([h.mean((1, 2)) for _, h, _ in aux])  # [B, bs]
+            a_b1 = act[:, full].mean().item() if full.any() else float("nan")
+            acc.append([loss.item(), spec.item(), rate_loss.item(), soft_rate.item(), budgets.mean().item(),
+                        a_b1, act.mean().item()] + act.mean(1).tolist())
+        step += 1
+        if step % 25 == 0 or step == a.steps:
+            now = time.time()
+            train_seconds += now - t_seg; t_seg = now
+            m = np.nanmean(np.array(acc), 0); acc = []
+            with open(log_path, "a") as f:
+                f.write(f"{step},{train_seconds:.1f},{lr:.2e}," + ",".join(f"{v:.5f}" for v in m) + "\n")
+            print(f"step {step} t={train_seconds:.0f}s lr={lr:.2e} loss {m[0]:.4f} spec {m[1]:.4f} rate {m[3]:.3f} "
+                  f"act@b1 {m[5]:.3f} act {m[6]:.3f}", flush=True)
+        if time.time() - last_ck > a.ckpt_every:
+            save(ck_path); last_ck = time.time()
+    train_seconds += time.time() - t_seg
+    model.eval()
+    save(ck_path)
+    save(os.path.join(a.out, "final.pt"))
+    json.dump({"steps": step, "train_seconds": train_seconds, "wall_seconds_this_run": time.time() - t_start},
+              open(os.path.join(a.out, "train_summary.json"), "w"), indent=1)
+    print(f"saved step {step}, training time {train_seconds / 60:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    main()
