@@ -10,6 +10,7 @@ final class FrameMonitor {
     private let printsStats: Bool
     /// Seconds of audio one frame covers: the real-time budget for processing it.
     let hopSeconds: Double
+    /// Frames per second of audio: the spacing of underrun warnings and of budget changes.
     private let warningInterval: Int
     private var line = ASCIILine(capacity: 256)
 
@@ -24,9 +25,14 @@ final class FrameMonitor {
     private var lastWarningFrame = Int.min / 2
     private var lateSinceWarning = 0
 
-    init(denoiser: Denoiser, printsStats: Bool) {
+    /// Budgets to cycle through, one per second of audio (empty: the budget stays as set).
+    private let budgetSchedule: [Float]
+    private var scheduleIndex = 0
+
+    init(denoiser: Denoiser, printsStats: Bool, budgetSchedule: [Float] = []) {
         network = denoiser.network
         self.printsStats = printsStats
+        self.budgetSchedule = budgetSchedule
         let c = denoiser.configuration
         hopSeconds = Double(c.hop) / Double(c.sampleRate)
         // At most one underrun warning per second of audio, so a slow machine is not flooded.
@@ -41,6 +47,11 @@ final class FrameMonitor {
         total += seconds
         slowest = max(slowest, seconds)
         if printsStats { printStats(seconds) }
+        if !budgetSchedule.isEmpty, frames % warningInterval == 0, let network {
+            // Validated when parsed, so this cannot fail.
+            try? network.setBudget(budgetSchedule[scheduleIndex])
+            scheduleIndex = (scheduleIndex + 1) % budgetSchedule.count
+        }
         guard seconds > hopSeconds else { return }
         lateFrames += 1
         lateSinceWarning += 1

@@ -50,6 +50,9 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "Print per-frame statistics on stderr: executed/dense MACs, active fraction, frame time.")
     var stats = false
 
+    @Option(help: ArgumentHelp("Change the budget every second of audio, cycling through this comma-separated list (soak tests, budget policies).", valueName: "b1,b2,…"))
+    var budgetSchedule: String?
+
     @Flag(help: "Print the setup and latency at the start and a summary at the end, on stderr.")
     var verbose = false
 
@@ -64,7 +67,13 @@ struct StreamCommand: ParsableCommand {
         }
         if channels > 1 { printError("note: \(channels) channels downmixed to mono; output is mono") }
         if verbose { printError(StreamReport.setup(stream)) }
-        let monitor = FrameMonitor(denoiser: denoiser, printsStats: stats)
+        let schedule = try (budgetSchedule ?? "").split(separator: ",").map { item -> Float in
+            guard let b = Float(item.trimmingCharacters(in: .whitespaces)), b > 0, b <= 1 else {
+                throw ValidationFailure(message: "--budget-schedule: '\(item)' is not a budget in (0, 1]")
+            }
+            return b
+        }
+        let monitor = FrameMonitor(denoiser: denoiser, printsStats: stats, budgetSchedule: schedule)
         let outcome = StreamLoop.run(stream, monitor: monitor)
         if verbose { printError(StreamReport.summary(stream, monitor: monitor, outcome: outcome)) }
         switch outcome {

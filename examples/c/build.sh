@@ -15,23 +15,8 @@ swift build -c release --product CHush
 bin=$(swift build -c release --show-bin-path)
 cp "$bin/libCHush.a" "$out/libhush.a"
 
-# What a static Swift library needs on Linux, besides itself:
-#   swiftrt.o      registers the library's Swift metadata sections with the runtime (a C link
-#                  does not add it, a swiftc link does);
-#   -lswiftCore    the Swift runtime and standard library, linked statically from swift_static;
-#   -lswiftSynchronization  Mutex, used to serialise FFTW's planner;
-#   -lstdc++ -lm -ldl -lpthread  what the static runtime itself needs;
-#   -lfftw3f       FFTW, the core's only third-party dependency.
-# No Foundation, no dispatch: the core does not import them.
-swift_bin=$(dirname "$(readlink -f "$(command -v swiftc)")")
-static=$swift_bin/../lib/swift_static/linux
-arch=$(uname -m)
-cc=${CC:-cc}
-$cc -std=c11 -O2 -g -Wall -Wextra -Werror -I include examples/c/denoise_wav.c \
-    "$static/$arch/swiftrt.o" "$out/libhush.a" \
-    -L "$static" -lswiftSynchronization -lswiftCore \
-    $(pkg-config --libs fftw3f sndfile) -lstdc++ -lm -ldl -lpthread \
-    -Wl,--gc-sections -o "$out/denoise_wav"
+# The link line a static Swift library needs on Linux is in examples/c/cc-hush.
+examples/c/cc-hush examples/c/denoise_wav.c -o "$out/denoise_wav"
 
 noisy=audio-fixtures/noisy-speech-16k.wav
 strip -o "$out/denoise_wav.stripped" "$out/denoise_wav"
