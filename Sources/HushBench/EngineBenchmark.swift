@@ -120,12 +120,50 @@ struct EngineBenchmark: ParsableCommand {
                             activeFraction: mode.gating == .dynamic ? fraction : 1))
         }
         print(Self.table(rows, frames: frameCount, duration: duration, rounds: rounds))
+        print(try Self.levelTable(signal: signal, model: loaded, rounds: rounds))
         if let json {
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(rows).write(to: URL(fileURLWithPath: json))
         }
+    }
+
+    /// End-to-end time at b = 1 for the same signal at normal level, scaled down until its spectra
+    /// underflow, made of subnormal samples, and silent: subnormal arithmetic on x86 takes a
+    /// microcode path up to ~100× slower, so a quiet input must not slow the frame loop.
+    static func levelTable(signal: [Float], model: Model, rounds: Int) throws -> String {
+        var state: UInt32 = 99
+        let subnormal = signal.indices.map { _ -> Float in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(bitPattern: state >> 10) * (state & 1 == 0 ? 1 : -1)  // exponent 0: subnormal
+        }
+        let inputs: [(String, [Float])] = [
+            ("speech at normal level", signal),
+            ("speech × 1e-20 (spectra near the float floor)", signal.map { $0 * 1e-20 }),
+            ("subnormal samples", subnormal),
+            ("digital silence", [Float](repeating: 0, count: signal.count)),
+        ]
+        let denoiser = try Denoiser(model: model)
+        var best = [Double](repeating: .infinity, count: inputs.count)
+        var output = [Float](repeating: 0, count: signal.count + 1024)
+        for _ in 0..<(rounds + 1) {
+            for (i, input) in inputs.enumerated() {
+                denoiser.reset()
+                let start = DispatchTime.now().uptimeNanoseconds
+                try input.1.withUnsafeBufferPointer { x in
+                    try output.withUnsafeMutableBufferPointer { _ = try denoiser.process(x, into: $0) }
+                }
+                best[i] = min(best[i], Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+            }
+        }
+        var out = "\n| input (b = 1, end to end) | µs/frame | vs normal |\n|---|---|---|\n"
+        let frames = Double(signal.count / model.configuration.stft.hop)
+        for (i, input) in inputs.enumerated() {
+            out += "| \(input.0) | \(String(format: "%.1f", best[i] / frames * 1e6)) | "
+                + "\(String(format: "%.2f", best[i] / best[0]))× |\n"
+        }
+        return out
     }
 
     static func table(_ rows: [Row], frames: Int, duration: Double, rounds: Int) -> String {
