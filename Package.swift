@@ -35,11 +35,15 @@ let package = Package(
         .target(
             name: "HushAudio",
             dependencies: ["Hush", "CSndFile", "CSoxr"]),
+        // Speech-quality metrics (PESQ, STOI/ESTOI, SI-SDR) on plain sample arrays.
+        .target(
+            name: "HushMetrics",
+            dependencies: ["Hush"]),
         // The thin command-line tool.
         .executableTarget(
             name: "hush",
             dependencies: [
-                "Hush", "HushAudio",
+                "Hush", "HushAudio", "HushMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -48,6 +52,7 @@ let package = Package(
         .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter"]),
         .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile"]),
         .testTarget(name: "hushTests", dependencies: ["hush"]),
+        .testTarget(name: "HushMetricsTests", dependencies: ["HushMetrics", "HushAudio"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,5 +12,5 @@ struct HushCommand: ParsableCommand {
               hush denoise --budget 0.25 talk.flac talk-denoised.wav
             """,
         version: "0.1.0",
-        subcommands: [DenoiseCommand.self])
+        subcommands: [DenoiseCommand.self, EvalCommand.self])
 }
