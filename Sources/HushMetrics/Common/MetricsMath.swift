@@ -11,6 +11,7 @@ import Darwin
 enum MetricsMath {
     @inline(__always) static func log10(_ x: Double) -> Double { _log10(x) }
     @inline(__always) static func exp(_ x: Double) -> Double { _exp(x) }
+    @inline(__always) static func log(_ x: Double) -> Double { _log(x) }
     @inline(__always) static func pow(_ x: Double, _ y: Double) -> Double { _pow(x, y) }
     @inline(__always) static func sin(_ x: Double) -> Double { _sin(x) }
     @inline(__always) static func cos(_ x: Double) -> Double { _cos(x) }
@@ -21,6 +22,7 @@ enum MetricsMath {
 
 @inline(__always) private func _log10(_ x: Double) -> Double { log10(x) }
 @inline(__always) private func _exp(_ x: Double) -> Double { exp(x) }
+@inline(__always) private func _log(_ x: Double) -> Double { log(x) }
 @inline(__always) private func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 @inline(__always) private func _sin(_ x: Double) -> Double { sin(x) }
 @inline(__always) private func _cos(_ x: Double) -> Double { cos(x) }
