@@ -10,8 +10,13 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
     case tooShort(samples: Int, needed: Int)
     /// The reference is silent (all zero), so the ratio is undefined.
     case silentReference
+    /// The degraded signal is all zero: PESQ's level alignment is undefined (the reference
+    /// code divides by zero there).
+    case silentDegraded
     /// PESQ found no utterance (speech activity) in the reference.
     case noUtterances
+    /// A sample is NaN or infinite.
+    case nonFiniteSamples
     /// The FFT could not be planned.
     case fftUnavailable
 
@@ -28,8 +33,12 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
             return "signal too short (\(n) samples, need at least \(needed))"
         case .silentReference:
             return "the clean reference is silent"
+        case .silentDegraded:
+            return "the enhanced signal is silent"
         case .noUtterances:
             return "PESQ found no speech in the reference"
+        case .nonFiniteSamples:
+            return "a sample is NaN or infinite"
         case .fftUnavailable:
             return "FFT unavailable"
         }

@@ -43,10 +43,13 @@ public enum PESQ {
         // The `pesq` package scales both signals by their joint peak before the reference code
         // runs; PESQ aligns levels itself, so this only matters in the last bits, but those
         // bits are what agreement with it is measured in.
-        var peak: Float = 0
-        for v in x { peak = max(peak, abs(v)) }
-        for v in y { peak = max(peak, abs(v)) }
-        guard peak > 0 else { throw .silentReference }
+        var referencePeak: Float = 0, degradedPeak: Float = 0
+        for v in x { referencePeak = max(referencePeak, abs(v)) }
+        for v in y { degradedPeak = max(degradedPeak, abs(v)) }
+        guard referencePeak.isFinite && degradedPeak.isFinite else { throw .nonFiniteSamples }
+        guard referencePeak > 0 else { throw .silentReference }
+        guard degradedPeak > 0 else { throw .silentDegraded }
+        let peak = max(referencePeak, degradedPeak)
         var reference = PESQSignal(x, peak: peak, rate: rate)
         var degraded = PESQSignal(y, peak: peak, rate: rate)
         let sb = rate.searchBuffer, pad = rate.dataPadding
