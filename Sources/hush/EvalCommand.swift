@@ -138,7 +138,7 @@ enum EvalReport {
         return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
-    static func table(_ results: [EvalResult]) -> String {
+    static func table(_ results: [EvalResult], showMean: Bool = true) -> String {
         let nameWidth = max(4, results.map(\.name.count).max() ?? 0)
         func row(_ name: String, _ cells: [String]) -> String {
             name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
@@ -147,10 +147,20 @@ enum EvalReport {
         func cell(_ v: Double?) -> String { v.map { SummaryLine.fixed($0, 3) } ?? "n/a" }
         var lines = [row("file", columns.map(\.title))]
         for r in results { lines.append(row(r.name, columns.map { cell($0.value(r.scores)) })) }
-        if results.count > 1 {
+        if showMean && results.count > 1 {
             lines.append(row("mean", columns.map { cell(mean(results, $0.value)) }))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The lines `hush denoise --reference` prints: input and output scored against the clean file.
+    static func denoiseQuality(reference: String, input: String, output: String) throws -> String {
+        let before = try runReportingErrors { try PairScorer.score(clean: reference, enhanced: input) }
+        let after = try runReportingErrors { try PairScorer.score(clean: reference, enhanced: output) }
+        for note in after.notes { printError("note: \(note)") }
+        return "quality vs \((reference as NSString).lastPathComponent):\n"
+            + table([EvalResult(name: "input", scores: before), EvalResult(name: "output", scores: after)],
+                    showMean: false)
     }
 
     static func json(_ results: [EvalResult]) -> String {
