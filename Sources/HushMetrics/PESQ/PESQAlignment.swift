@@ -181,30 +181,44 @@ struct PESQAlignment {
 
     // MARK: utterances
 
-    /// Bounds within which each reference utterance is searched for, widened by the search
-    /// buffer; utterances shorter than 200 ms or outside the degraded signal are dropped.
-    mutating func identifySearchWindows() {
+    /// Speech bursts of the reference in VAD windows (the end is the first inactive window,
+    /// or the last window), keeping those of at least 200 ms that fall inside the degraded
+    /// signal at the crude delay. The reference code has room for 50; more would overrun it,
+    /// here they are dropped.
+    private func speechBursts() -> [(start: Int, end: Int)] {
         let ds = rate.downsample
         let windows = reference.samples / ds
         let firstAllowed = Self.minimumUtteranceWindows - utterances.crudeDelayEstimate / ds
         let lastAllowed = (degraded.samples - utterances.crudeDelayEstimate) / ds - Self.minimumUtteranceWindows
-        var u = 0, speech = false, thisStart = 0
+        var bursts: [(start: Int, end: Int)] = []
+        var speech = false, thisStart = 0
         for w in 0..<windows {
             let v = reference.vad[w]
             if v > 0 && !speech {
                 speech = true
                 thisStart = w
-                utterances.searchStart[u] = max(w - Self.searchWindows, 0)
             }
             if (v == 0 || w == windows - 1) && speech {
                 speech = false
-                utterances.searchEnd[u] = min(w + Self.searchWindows, windows - 1)
-                if w - thisStart >= Self.minimumUtteranceWindows && thisStart < lastAllowed && w > firstAllowed {
-                    u += 1
+                if w - thisStart >= Self.minimumUtteranceWindows && thisStart < lastAllowed && w > firstAllowed
+                    && bursts.count < PESQUtterances.capacity {
+                    bursts.append((thisStart, w))
                 }
             }
         }
-        utterances.count = u
+        return bursts
+    }
+
+    /// Bounds within which each reference utterance is searched for: its burst widened by
+    /// the search buffer.
+    mutating func identifySearchWindows() {
+        let windows = reference.samples / rate.downsample
+        let bursts = speechBursts()
+        for (u, burst) in bursts.enumerated() {
+            utterances.searchStart[u] = max(burst.start - Self.searchWindows, 0)
+            utterances.searchEnd[u] = min(burst.end + Self.searchWindows, windows - 1)
+        }
+        utterances.count = bursts.count
     }
 
     /// Utterance boundaries: the speech bursts, extended to meet halfway between neighbours,
@@ -212,29 +226,15 @@ struct PESQAlignment {
     mutating func identifyUtterances() {
         let ds = rate.downsample, sbw = Self.searchWindows
         let windows = reference.samples / ds
-        let firstAllowed = Self.minimumUtteranceWindows - utterances.crudeDelayEstimate / ds
-        let lastAllowed = (degraded.samples - utterances.crudeDelayEstimate) / ds - Self.minimumUtteranceWindows
-        var u = 0, speech = false, thisStart = 0
-        for w in 0..<windows {
-            let v = reference.vad[w]
-            if v > 0 && !speech {
-                speech = true
-                thisStart = w
-                utterances.start[u] = w
-            }
-            if (v == 0 || w == windows - 1) && speech {
-                speech = false
-                utterances.end[u] = w
-                if w - thisStart >= Self.minimumUtteranceWindows && thisStart < lastAllowed && w > firstAllowed {
-                    u += 1
-                }
-            }
+        for (u, burst) in speechBursts().enumerated() {
+            utterances.start[u] = burst.start
+            utterances.end[u] = burst.end
         }
         let n = utterances.count
         guard n > 0 else { return }
         utterances.start[0] = sbw
         utterances.end[n - 1] = windows - sbw
-        for k in 1..<max(n, 1) where k < n {
+        for k in 1..<n {
             let middle = (utterances.start[k] + utterances.end[k - 1]) / 2
             utterances.start[k] = middle
             utterances.end[k - 1] = middle
@@ -246,7 +246,7 @@ struct PESQAlignment {
         if lastEnd > degraded.samples - sbw * ds {
             utterances.end[n - 1] = (degraded.samples - utterances.delay[n - 1]) / ds - sbw
         }
-        for k in 1..<max(n, 1) where k < n {
+        for k in 1..<n {
             let thisStart = utterances.start[k] * ds + utterances.delay[k]
             let lastEnd = utterances.end[k - 1] * ds + utterances.delay[k - 1]
             if thisStart < lastEnd {
