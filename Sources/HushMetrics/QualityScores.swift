@@ -29,8 +29,9 @@ public struct QualityScores: Sendable, Equatable {
     ///   - clean, enhanced: mono signals at `sampleRate`.
     ///   - pesqSignals: the same pair at 8 or 16 kHz for PESQ, when `sampleRate` is neither
     ///     (the caller resamples; this module does no file-rate conversion); `nil` otherwise.
-    /// - Throws: `MetricsError.rateMismatch`-style errors only for unusable input (a silent
-    ///   reference, a PESQ failure); a pair that merely lacks a metric gets a note instead.
+    /// - Throws: `MetricsError` only for input no metric can use (silent, non-finite, shorter
+    ///   than PESQ's 0.25 s, a PESQ rate other than 8 or 16 kHz); a pair that merely lacks a
+    ///   metric gets a note instead.
     public static func compute(clean: [Float], enhanced: [Float], sampleRate: Int,
                                pesqSignals: (clean: [Float], enhanced: [Float], sampleRate: Int)? = nil)
         throws(MetricsError) -> QualityScores {

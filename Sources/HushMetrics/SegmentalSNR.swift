@@ -1,5 +1,5 @@
 /// Segmental SNR as in Hu & Loizou's composite-measure code (the convention behind CBAK):
-/// 30 ms Hann-windowed frames with a quarter-frame hop, per-frame SNR clamped to [−10, 35] dB,
+/// 30 ms Hann-windowed (MATLAB `hanning`) frames with a quarter-frame hop, per-frame SNR clamped to [−10, 35] dB,
 /// averaged over frames. No silence removal and no scale alignment, so levels matter.
 public enum SegmentalSNR {
     /// Lower and upper clamps of the per-frame SNR, in dB.
@@ -14,14 +14,15 @@ public enum SegmentalSNR {
         }
         let frameLength = Int((0.030 * Double(sampleRate)).rounded())
         let hop = frameLength / 4
-        guard frameLength > 0, hop > 0, clean.count >= frameLength else {
-            throw .tooShort(samples: clean.count, needed: max(frameLength, 4))
+        // The reference counts ⌊(n − frame)/hop⌋ frames: the last full frame is left out.
+        let frameCount = hop > 0 ? (clean.count - frameLength) / hop : 0
+        guard frameLength > 0, frameCount > 0 else {
+            throw .tooShort(samples: clean.count, needed: frameLength + max(hop, 1))
         }
         // MATLAB's hanning(n), as the reference code uses.
         let window = (0..<frameLength).map {
             0.5 * (1 - MetricsMath.cos(2 * Double.pi * Double($0 + 1) / Double(frameLength + 1)))
         }
-        let frameCount = (clean.count - frameLength) / hop + 1
         let eps = 2.220446049250313e-16
         var total = 0.0
         for f in 0..<frameCount {

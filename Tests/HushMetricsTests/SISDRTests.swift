@@ -12,6 +12,14 @@ struct SISDRTests {
         #expect(abs(value - pair.siSDR!) <= 0.01, "\(value) vs \(pair.siSDR!)")
     }
 
+    @Test("segmental SNR against the composite-measure code on the CI subset (within 0.01 dB)",
+          arguments: ValidationSet.pairs.filter { $0.segmentalSNR != nil })
+    func segmentalAgrees(_ pair: ValidationPair) throws {
+        let (clean, degraded) = try pair.audio()
+        let value = try SegmentalSNR.decibels(clean: clean, enhanced: degraded, sampleRate: pair.rate)
+        #expect(abs(value - pair.segmentalSNR!) <= 0.01, "\(value) vs \(pair.segmentalSNR!)")
+    }
+
     @Test("scale, offset and an orthogonal error give the exact ratio")
     func analytic() throws {
         // s = [1, −1, 1, −1], e = 3s + 0.5 + n with n ⟂ s and zero-mean: SI-SDR = 10·log10(9·4 / ‖n‖²).

@@ -11,6 +11,7 @@ struct ValidationPair: CustomStringConvertible {
     let stoi: Double?
     let estoi: Double?
     let siSDR: Double?
+    let segmentalSNR: Double?
     let degradation: String
 
     var description: String { "\(id) (\(rate) Hz, \(degradation))" }
@@ -35,11 +36,12 @@ enum ValidationSet {
         guard let text = try? String(contentsOfFile: folder + "/oracle.csv", encoding: .utf8) else { return [] }
         return text.split(whereSeparator: \.isNewline).dropFirst().map { line in
             // The degradation (last column) may contain commas and is quoted.
-            let fields = line.split(separator: ",", maxSplits: 7, omittingEmptySubsequences: false).map(String.init)
+            let fields = line.split(separator: ",", maxSplits: 8, omittingEmptySubsequences: false).map(String.init)
             func number(_ i: Int) -> Double? { Double(fields[i]) }
             return ValidationPair(id: fields[0], rate: Int(fields[1]) ?? 0, pesqNarrowBand: number(2),
                                   pesqWideBand: number(3), stoi: number(4), estoi: number(5),
-                                  siSDR: number(6), degradation: fields[7].trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+                                  siSDR: number(6), segmentalSNR: number(7),
+                                  degradation: fields[8].trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
         }
     }()
 }

@@ -3,7 +3,7 @@
 
 usage: compare.py SET_DIR ORACLE.csv HUSH_BINARY
 Per metric: pairs scored, max |Swift − reference|, mean |Δ|, and the fraction within the
-issue's tolerance (PESQ 0.02 MOS with none above 0.1; STOI/ESTOI 0.002; SI-SDR 0.01 dB). Then
+issue's tolerance (PESQ 0.02 MOS with none above 0.1; STOI/ESTOI 0.002; SI-SDR and segSNR 0.01 dB). Then
 PESQ's time on a 10 s pair (16 kHz), median of 5 runs, single thread.
 """
 import csv, json, os, subprocess, sys, tempfile
@@ -11,7 +11,7 @@ import numpy as np
 import soundfile as sf
 
 METRICS = [("pesq_nb", 0.02, 0.1), ("pesq_wb", 0.02, 0.1), ("stoi", 0.002, 0.002),
-           ("estoi", 0.002, 0.002), ("si_sdr", 0.01, 0.01)]
+           ("estoi", 0.002, 0.002), ("si_sdr", 0.01, 0.01), ("seg_snr", 0.01, 0.01)]
 
 
 def main():

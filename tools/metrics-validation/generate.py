@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the metrics validation set: (clean, degraded) pairs from offline sources only.
 
-usage: generate.py OUT_DIR [--count N]
+usage: generate.py OUT_DIR [--count N]   (N short pairs, then 12 long ones)
 Writes OUT_DIR/clean/<id>.wav, OUT_DIR/enhanced/<id>.wav (16-bit PCM, mono, 8 or 16 kHz) and
 OUT_DIR/pairs.csv (id, rate, description). Deterministic: a fixed seed drives every choice.
 Needs: sox, flite, espeak-ng, and pocketsphinx-testdata (downloaded with apt-get, not installed).
@@ -11,9 +11,12 @@ import numpy as np
 import soundfile as sf
 
 SEED = 20261125
+LONG_PAIRS = 12
 
 
 def sh(*args):
+    if args[0] == "sox":  # sox dithers with a random seed unless told to be repeatable
+        args = ("sox", "-R") + args[1:]
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -185,6 +188,25 @@ def main():
         sf.write(os.path.join(out, "clean", pid + ".wav"), x, rate, subtype="PCM_16")
         sf.write(os.path.join(out, "enhanced", pid + ".wav"), y, rate, subtype="PCM_16")
         rows.append((pid, rate, name, desc))
+    # Long pairs (18-50 s, many utterances) exercise PESQ's time weighting (over 1000 frames)
+    # and multi-utterance alignment. A separate generator keeps the pairs above unchanged.
+    long_rng = np.random.default_rng(SEED + 1)
+    for j in range(LONG_PAIRS):
+        rate = 16000 if j % 2 == 0 else 8000
+        parts, target = [], rate * (18 + 3 * j)
+        while sum(map(len, parts)) < target:
+            _, s = sources[long_rng.integers(len(sources))]
+            parts.append(s if rate == 16000 else load_resampled(s, rate))
+            parts.append(np.zeros(int(rate * long_rng.uniform(0.1, 0.8))))
+        x = np.concatenate(parts)
+        y, desc = degrade(long_rng, x, rate, [(n, v if rate == 16000 else v[::2]) for n, v in sources])
+        peak = max(np.max(np.abs(y)), 1e-9)
+        if peak > 0.99:
+            x, y = x * 0.99 / peak, y * 0.99 / peak
+        pid = f"p{count + j:03d}"
+        sf.write(os.path.join(out, "clean", pid + ".wav"), x, rate, subtype="PCM_16")
+        sf.write(os.path.join(out, "enhanced", pid + ".wav"), y, rate, subtype="PCM_16")
+        rows.append((pid, rate, f"{len(parts) // 2} utterances", f"long {len(x) / rate:.0f} s, {desc}"))
     with open(os.path.join(out, "pairs.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["id", "rate", "source", "degradation"])

@@ -4,7 +4,8 @@
 usage: oracle.py SET_DIR OUT.csv
 Oracles: `pesq` 0.0.4 (ITU-T P.862 reference C code, without Corrigendum 2) for PESQ NB
 (P.862 + P.862.1) at 8 and 16 kHz and PESQ WB (P.862.2) at 16 kHz; `pystoi` 0.4.1 for STOI and
-ESTOI; numpy (float64) for SI-SDR. Empty cells: the oracle does not define the score (pystoi
+ESTOI; numpy (float64) for SI-SDR and for segmental SNR (a port of Hu & Loizou's
+snrseg, the composite-measure MATLAB code). Empty cells: the oracle does not define the score (pystoi
 and SI-SDR need equal lengths; WB needs 16 kHz; pesq raised an error).
 """
 import csv, os, sys
@@ -18,6 +19,21 @@ def si_sdr(s, e):
     s, e = s - s.mean(), e - e.mean()
     t = np.dot(e, s) / np.dot(s, s) * s
     return 10 * np.log10(np.sum(t ** 2) / np.sum((e - t) ** 2))
+
+
+def seg_snr(s, e, rate):
+    """Segmental SNR as Hu & Loizou's MATLAB snrseg (composite.m) computes it."""
+    win = round(30 * rate / 1000)
+    skip = win // 4
+    w = 0.5 * (1 - np.cos(2 * np.pi * np.arange(1, win + 1) / (win + 1)))
+    eps = np.finfo(float).eps
+    frames = int(len(s) / skip - win / skip)
+    snr = []
+    for k in range(frames):
+        a = w * s[k * skip:k * skip + win]
+        b = w * e[k * skip:k * skip + win]
+        snr.append(np.clip(10 * np.log10(np.sum(a ** 2) / (np.sum((a - b) ** 2) + eps) + eps), -10, 35))
+    return float(np.mean(snr))
 
 
 def fmt(v):
@@ -45,11 +61,12 @@ def main():
         st = safe(lambda: stoi(x, y, rx)) if same else None
         es = safe(lambda: stoi(x, y, rx, extended=True)) if same else None
         sd = si_sdr(x, y) if same else None
-        rows.append([p["id"], rx, fmt(nb), fmt(wb), fmt(st), fmt(es), fmt(sd), p["degradation"]])
-        print(p["id"], rx, fmt(nb), fmt(wb), fmt(st), fmt(es), fmt(sd), p["degradation"], flush=True)
+        ss = seg_snr(x, y, rx) if same else None
+        rows.append([p["id"], rx, fmt(nb), fmt(wb), fmt(st), fmt(es), fmt(sd), fmt(ss), p["degradation"]])
+        print(p["id"], rx, fmt(nb), fmt(wb), fmt(st), fmt(es), fmt(sd), fmt(ss), p["degradation"], flush=True)
     with open(out, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["id", "rate", "pesq_nb", "pesq_wb", "stoi", "estoi", "si_sdr", "degradation"])
+        w.writerow(["id", "rate", "pesq_nb", "pesq_wb", "stoi", "estoi", "si_sdr", "seg_snr", "degradation"])
         w.writerows(rows)
 
 
