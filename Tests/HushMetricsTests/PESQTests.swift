@@ -35,6 +35,17 @@ struct PESQTests {
         #expect(abs(aligned - shifted) < 0.05)
     }
 
+    @Test("Bark tables: 42 bands covering 128 bins at 8 kHz, 49 covering 256 at 16 kHz")
+    func barkTables() {
+        for (bands, count, bins) in [(PESQBarkBands.rate8k, 42, 128), (PESQBarkBands.rate16k, 49, 256)] {
+            #expect(bands.count == count)
+            #expect(bands.hzBandsPerBark.reduce(0, +) == bins)
+            #expect([bands.widthBark.count, bands.powerDensityCorrection.count,
+                     bands.absoluteThreshold.count, bands.hzBandsPerBark.count].allSatisfy { $0 == count })
+            #expect(zip(bands.centreBark, bands.centreBark.dropFirst()).allSatisfy { $0 < $1 })
+        }
+    }
+
     @Test("the P.862.1 and P.862.2 mappings")
     func mappings() {
         #expect(abs(Double(PESQ.mapped(4.5, mode: .narrowBand)) - 4.5493) < 1e-3)
