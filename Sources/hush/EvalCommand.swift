@@ -155,12 +155,15 @@ enum EvalReport {
 
     /// The lines `hush denoise --reference` prints: input and output scored against the clean file.
     static func denoiseQuality(reference: String, input: String, output: String) throws -> String {
-        let before = try runReportingErrors { try PairScorer.score(clean: reference, enhanced: input) }
         let after = try runReportingErrors { try PairScorer.score(clean: reference, enhanced: output) }
         for note in after.notes { printError("note: \(note)") }
-        return "quality vs \((reference as NSString).lastPathComponent):\n"
-            + table([EvalResult(name: "input", scores: before), EvalResult(name: "output", scores: after)],
-                    showMean: false)
+        var rows = [EvalResult(name: "output", scores: after)]
+        // With --overwrite the input is gone; only the output can be scored.
+        if (input as NSString).standardizingPath != (output as NSString).standardizingPath {
+            let before = try runReportingErrors { try PairScorer.score(clean: reference, enhanced: input) }
+            rows.insert(EvalResult(name: "input", scores: before), at: 0)
+        }
+        return "quality vs \((reference as NSString).lastPathComponent):\n" + table(rows, showMean: false)
     }
 
     static func json(_ results: [EvalResult]) -> String {
