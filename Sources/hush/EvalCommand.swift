@@ -52,14 +52,25 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let pairs = try runReportingErrors { try matchedPairs() }
         var results: [EvalResult] = []
+        var failures = 0
         for (name, cleanPath, enhancedPath) in pairs {
-            let scores = try runReportingErrors {
-                try PairScorer.score(clean: cleanPath, enhanced: enhancedPath)
+            do {
+                let scores = try runReportingErrors {
+                    try PairScorer.score(clean: cleanPath, enhanced: enhancedPath)
+                }
+                for note in scores.notes { printError("note: \(name): \(note)") }
+                results.append(EvalResult(name: name, scores: scores))
+            } catch let error as ValidationFailure where pairs.count > 1 {
+                // A folder run scores what it can; the failed files are named and the exit
+                // status says the table is incomplete.
+                printError("error: \(error.message)")
+                failures += 1
             }
-            for note in scores.notes { printError("note: \(name): \(note)") }
-            results.append(EvalResult(name: name, scores: scores))
         }
-        print(json ? EvalReport.json(results) : EvalReport.table(results))
+        if !results.isEmpty { print(json ? EvalReport.json(results) : EvalReport.table(results)) }
+        if failures > 0 {
+            throw ValidationFailure(message: "\(failures) of \(pairs.count) pairs could not be scored (left out of the table and the means)")
+        }
     }
 
     /// (name, clean, enhanced) for the single pair or for every clean file with a namesake.
