@@ -16,10 +16,10 @@ public struct QualityScores: Sendable, Equatable {
     public var siSDR: Double?
     /// Segmental SNR in dB.
     public var segmentalSNR: Double?
-    /// Seconds spent computing PESQ NB and WB (what the speed target is about).
-    public var pesqNarrowBandSeconds: Double?
-    /// Seconds spent computing PESQ WB.
-    public var pesqWideBandSeconds: Double?
+    /// Time spent computing PESQ NB (what the speed target is about).
+    public var pesqNarrowBandTime: ComputeTime?
+    /// Time spent computing PESQ WB.
+    public var pesqWideBandTime: ComputeTime?
     /// Why a metric is missing, one short line each.
     public var notes: [String] = []
 
@@ -40,9 +40,9 @@ public struct QualityScores: Sendable, Equatable {
         guard PESQ.supportedRates.contains(pesqInput.sampleRate) else {
             throw .unsupportedRate(pesqInput.sampleRate, supported: PESQ.supportedRates)
         }
-        (scores.pesqNarrowBand, scores.pesqNarrowBandSeconds) = try timedPESQ(pesqInput, .narrowBand)
+        (scores.pesqNarrowBand, scores.pesqNarrowBandTime) = try timedPESQ(pesqInput, .narrowBand)
         if pesqInput.sampleRate == 16_000 {
-            (scores.pesqWideBand, scores.pesqWideBandSeconds) = try timedPESQ(pesqInput, .wideBand)
+            (scores.pesqWideBand, scores.pesqWideBandTime) = try timedPESQ(pesqInput, .wideBand)
         } else {
             scores.notes.append("PESQ WB needs 16 kHz; only NB computed")
         }
@@ -63,13 +63,22 @@ public struct QualityScores: Sendable, Equatable {
     }
 
     private static func timedPESQ(_ input: (clean: [Float], enhanced: [Float], sampleRate: Int),
-                                  _ mode: PESQ.Mode) throws(MetricsError) -> (Double, Double) {
+                                  _ mode: PESQ.Mode) throws(MetricsError) -> (Double, ComputeTime) {
         let clock = ContinuousClock()
-        let start = clock.now
+        let start = clock.now, startCPU = MetricsMath.threadCPUSeconds()
         let mos = try PESQ.mos(reference: input.clean, degraded: input.enhanced,
                                sampleRate: input.sampleRate, mode: mode)
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return (mos, seconds)
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return (mos, ComputeTime(wallSeconds: wall, cpuSeconds: MetricsMath.threadCPUSeconds() - startCPU))
     }
+}
+
+/// How long a computation took: wall-clock time, and the CPU time of the thread that ran it
+/// (the single-thread cost, unaffected by other processes competing for the machine).
+public struct ComputeTime: Sendable, Equatable {
+    /// Wall-clock seconds.
+    public var wallSeconds: Double
+    /// CPU seconds of the computing thread.
+    public var cpuSeconds: Double
 }

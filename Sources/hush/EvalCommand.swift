@@ -188,11 +188,16 @@ enum EvalReport {
         func escaped(_ s: String) -> String {
             "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
-        let files = results.map { r in
-            object([("name", escaped(r.name))] + columns.map { ($0.key, number($0.value(r.scores))) }
-                   + [("pesq_nb_seconds", number(r.scores.pesqNarrowBandSeconds)),
-                      ("pesq_wb_seconds", number(r.scores.pesqWideBandSeconds)),
-                      ("notes", "[" + r.scores.notes.map(escaped).joined(separator: ", ") + "]")])
+        let files = results.map { r -> String in
+            let s = r.scores
+            var fields: [(String, String)] = [("name", escaped(r.name))]
+            fields += columns.map { ($0.key, number($0.value(s))) }
+            fields += [("pesq_nb_seconds", number(s.pesqNarrowBandTime?.wallSeconds)),
+                       ("pesq_wb_seconds", number(s.pesqWideBandTime?.wallSeconds)),
+                       ("pesq_nb_cpu_seconds", number(s.pesqNarrowBandTime?.cpuSeconds)),
+                       ("pesq_wb_cpu_seconds", number(s.pesqWideBandTime?.cpuSeconds)),
+                       ("notes", "[" + s.notes.map(escaped).joined(separator: ", ") + "]")]
+            return object(fields)
         }
         let means = object(columns.map { ($0.key, number(mean(results, $0.value))) })
         return "{\"files\": [\n  " + files.joined(separator: ",\n  ") + "\n], \"mean\": " + means + "}"

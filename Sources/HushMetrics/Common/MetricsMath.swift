@@ -18,6 +18,13 @@ enum MetricsMath {
     @inline(__always) static func log10f(_ x: Float) -> Float { _log10f(x) }
     @inline(__always) static func powf(_ x: Float, _ y: Float) -> Float { _powf(x, y) }
     @inline(__always) static func expf(_ x: Float) -> Float { _expf(x) }
+
+    /// CPU time consumed by the calling thread, in seconds.
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
 }
 
 @inline(__always) private func _log10(_ x: Double) -> Double { log10(x) }

@@ -58,10 +58,10 @@ public enum PESQ {
         }
         let fft = PESQFFT()
         let maxSamples = max(reference.samples, degraded.samples)
-        try PESQInputFilters.alignLevel(&reference, maxSamples: maxSamples, rate: rate, fft: fft)
-        try PESQInputFilters.alignLevel(&degraded, maxSamples: maxSamples, rate: rate, fft: fft)
-        try PESQInputFilters.applyReceiveFilter(&reference, wideBand: wideBand, rate: rate, fft: fft)
-        try PESQInputFilters.applyReceiveFilter(&degraded, wideBand: wideBand, rate: rate, fft: fft)
+        PESQInputFilters.alignLevel(&reference, maxSamples: maxSamples, rate: rate, fft: fft)
+        PESQInputFilters.alignLevel(&degraded, maxSamples: maxSamples, rate: rate, fft: fft)
+        PESQInputFilters.applyReceiveFilter(&reference, wideBand: wideBand, rate: rate, fft: fft)
+        PESQInputFilters.applyReceiveFilter(&degraded, wideBand: wideBand, rate: rate, fft: fft)
         // The perceptual model works on these; alignment on a further filtered copy.
         var modelReference = reference.data, modelDegraded = degraded.data
 
@@ -70,7 +70,7 @@ public enum PESQ {
         PESQVAD.analyse(&reference, downsample: rate.downsample)
         PESQVAD.analyse(&degraded, downsample: rate.downsample)
         var alignment = PESQAlignment(reference: reference, degraded: degraded, rate: rate, fft: fft)
-        try alignment.run()
+        alignment.run()
 
         // Both signals are zero-padded to the longer one.
         let paddedLength = maxSamples + pad

@@ -12,6 +12,19 @@ struct PESQAlignment {
     let fft: PESQFFT
     var utterances = PESQUtterances()
     private let window: [Float]
+    private let scratch = Scratch()
+
+    /// Buffers reused by every frame correlation (thousands per measurement).
+    private final class Scratch {
+        private var buffers: ([Float], [Float], [Float], [Float]) = ([], [], [], [])
+
+        func take() -> ([Float], [Float], [Float], [Float]) {
+            defer { buffers = ([], [], [], []) }
+            return buffers
+        }
+
+        func give(_ a: [Float], _ b: [Float], _ c: [Float], _ d: [Float]) { buffers = (a, b, c, d) }
+    }
 
     init(reference: PESQSignal, degraded: PESQSignal, rate: PESQRate, fft: PESQFFT) {
         self.reference = reference
@@ -26,21 +39,21 @@ struct PESQAlignment {
 
     /// Runs the whole alignment: crude delay, utterance search windows, per-utterance crude
     /// and fine delays, utterance boundaries, and splitting.
-    mutating func run() throws(MetricsError) {
-        try crudeAlign(.wholeSignal)
+    mutating func run() {
+        crudeAlign(.wholeSignal)
         identifySearchWindows()
         for u in 0..<utterances.count {
-            try crudeAlign(.utterance(u))
-            try fineAlign(u)
+            crudeAlign(.utterance(u))
+            fineAlign(u)
         }
         identifyUtterances()
-        try splitUtterances()
+        splitUtterances()
     }
 
     // MARK: coarse alignment
 
     /// Envelope (log VAD) cross-correlation; the best lag, in samples, goes to the target's slot.
-    mutating func crudeAlign(_ target: CoarseTarget) throws(MetricsError) {
+    mutating func crudeAlign(_ target: CoarseTarget) {
         let ds = rate.downsample
         let degradedWindows = degraded.samples / ds
         var nr: Int, nd: Int, startr: Int, startd: Int
@@ -63,7 +76,7 @@ struct PESQAlignment {
         }
         var best = nr - 1
         if nr > 1 && nd > 1 {
-            let y = try crossCorrelation(reference.logVAD, startr, nr, degraded.logVAD, startd, nd)
+            let y = crossCorrelation(reference.logVAD, startr, nr, degraded.logVAD, startd, nd)
             var maximum: Float = 0
             for i in 0..<(nr + nd - 1) where y[i] > maximum { maximum = y[i]; best = i }
         }
@@ -80,21 +93,17 @@ struct PESQAlignment {
     /// Full linear cross-correlation of x1[s1..<s1+n1] and x2[s2..<s2+n2] by FFT; index
     /// n1 − 1 is lag 0.
     private func crossCorrelation(_ x1: [Float], _ s1: Int, _ n1: Int,
-                                  _ x2: [Float], _ s2: Int, _ n2: Int) throws(MetricsError) -> [Float] {
+                                  _ x2: [Float], _ s2: Int, _ n2: Int) -> [Float] {
         let size = 2 * nextPowerOfTwo(max(n1, n2))
         var a = [Float](repeating: 0, count: size), b = a
         for i in 0..<n1 { a[n1 - 1 - i] = x1[s1 + i] }
         for i in 0..<n2 { b[i] = x2[s2 + i] }
         var fa: [Float] = [], fb: [Float] = []
-        try a.withUnsafeBufferPointer { (p) throws(MetricsError) in
-            try fft.forward(p.baseAddress!, count: size, size: size, into: &fa)
-        }
-        try b.withUnsafeBufferPointer { (p) throws(MetricsError) in
-            try fft.forward(p.baseAddress!, count: size, size: size, into: &fb)
-        }
+        fft.forward(a, into: &fa)
+        fft.forward(b, into: &fb)
         multiply(&fa, fb, size: size, conjugateFirst: false)
         var y: [Float] = []
-        try fft.inverse(fa, size: size, into: &y)
+        fft.inverse(fa, size: size, into: &y)
         return y
     }
 
@@ -102,19 +111,21 @@ struct PESQAlignment {
 
     /// |circular cross-correlation| of Hann-windowed frames of reference and degraded at
     /// `startr`, `startd` into `values`; returns the voting threshold, 0.99 × its peak.
-    func frameCorrelation(_ startr: Int, _ startd: Int,
-                                  into values: inout [Float]) throws(MetricsError) -> Float {
+    func frameCorrelation(_ startr: Int, _ startd: Int, into values: inout [Float]) -> Float {
         let n = rate.alignNfft
-        var x1 = [Float](repeating: 0, count: n), x2 = x1
+        // Buffers are moved out of the class for the loop: element access through a class
+        // property is checked for exclusivity at run time, every time.
+        var (x1, x2, f1, f2) = scratch.take()
+        defer { scratch.give(x1, x2, f1, f2) }
+        if x1.count != n { x1 = [Float](repeating: 0, count: n); x2 = x1 }
         for i in 0..<n {
             x1[i] = reference.data[startr + i] * window[i]
             x2[i] = degraded.data[startd + i] * window[i]
         }
-        var f1: [Float] = [], f2: [Float] = []
-        try x1.withUnsafeBufferPointer { (p) throws(MetricsError) in try fft.forward(p.baseAddress!, count: n, size: n, into: &f1) }
-        try x2.withUnsafeBufferPointer { (p) throws(MetricsError) in try fft.forward(p.baseAddress!, count: n, size: n, into: &f2) }
+        fft.forward(x1, into: &f1)
+        fft.forward(x2, into: &f2)
         multiply(&f1, f2, size: n, conjugateFirst: true)
-        try fft.inverse(f1, size: n, into: &values)
+        fft.inverse(f1, size: n, into: &values)
         var peak: Float = 0
         for i in 0..<n {
             values[i] = abs(values[i])
@@ -126,7 +137,7 @@ struct PESQAlignment {
     /// Refines utterance `u`'s delay: every 16 ms frame votes (weighted by its peak) for the
     /// lags where its correlation is within 1% of the peak; the vote histogram is smoothed
     /// with a triangle and its maximum is the delay, its height the confidence.
-    mutating func fineAlign(_ u: Int) throws(MetricsError) {
+    mutating func fineAlign(_ u: Int) {
         let n = rate.alignNfft, ds = rate.downsample
         let estimate = utterances.delayEstimate[u]
         var histogram = [Float](repeating: 0, count: n)
@@ -135,7 +146,7 @@ struct PESQAlignment {
         if startd < 0 { startr = -estimate; startd = 0 }
         var values = [Float](repeating: 0, count: n)
         while startd + n <= degraded.samples && startr + n <= utterances.searchEnd[u] * ds {
-            let threshold = try frameCorrelation(startr, startd, into: &values)
+            let threshold = frameCorrelation(startr, startd, into: &values)
             let vote = Float(MetricsMath.pow(Double(threshold), 0.125))
             for i in 0..<n where values[i] > threshold { histogram[i] += vote }
             startr += n / 4
@@ -151,11 +162,11 @@ struct PESQAlignment {
             triangle[n - c] = triangle[c]
         }
         var fh: [Float] = [], ft: [Float] = []
-        try histogram.withUnsafeBufferPointer { (p) throws(MetricsError) in try fft.forward(p.baseAddress!, count: n, size: n, into: &fh) }
-        try triangle.withUnsafeBufferPointer { (p) throws(MetricsError) in try fft.forward(p.baseAddress!, count: n, size: n, into: &ft) }
+        fft.forward(histogram, into: &fh)
+        fft.forward(triangle, into: &ft)
         multiply(&fh, ft, size: n, conjugateFirst: false)
         var smoothed: [Float] = []
-        try fft.inverse(fh, size: n, into: &smoothed)
+        fft.inverse(fh, size: n, into: &smoothed)
         for i in 0..<n { histogram[i] = total > 0 ? abs(smoothed[i]) / total : 0 }
         let (lag, confidence) = peakLag(histogram)
         utterances.delay[u] = estimate + lag

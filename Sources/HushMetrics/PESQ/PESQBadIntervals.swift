@@ -7,7 +7,7 @@ extension PESQPerceptualModel {
                              utterances: PESQUtterances, stopFrame: Int,
                              refDensity: [Float], degDensity: inout [Float],
                              frameDisturbance: inout [Float],
-                             asymmetricDisturbance: inout [Float]) throws(MetricsError) {
+                             asymmetricDisturbance: inout [Float]) {
         let sb = rate.searchBuffer, pad = rate.dataPadding, nf = rate.frameLength, hop = nf / 2
 
         // The degraded signal shifted by each utterance's delay, sample by sample.
@@ -58,7 +58,7 @@ extension PESQPerceptualModel {
                 let j = min(max(startSample - searchRange + i, sb), limit - 1)
                 deg[i] = tweaked[j]
             }
-            var (delay, correlation) = try envelopeDelay(ref, deg, searchRange: searchRange)
+            var (delay, correlation) = envelopeDelay(ref, deg, searchRange: searchRange)
             if correlation < 0.5 { delay = 0 }
             for i in startSample..<stopSample {
                 let j = min(max(i + delay, 0), maxSamples - 1)
@@ -69,7 +69,7 @@ extension PESQPerceptualModel {
         var power = [Float](repeating: 0, count: nf / 2)
         for interval in intervals {
             for frame in interval.start..<interval.stop {
-                try bandPower(realigned, at: sb + frame * hop, into: &degDensity, frame: frame, power: &power)
+                bandPower(realigned, at: sb + frame * hop, into: &degDensity, frame: frame, power: &power)
             }
             var gain = FrameGain()
             for frame in interval.start..<interval.stop {
@@ -83,7 +83,7 @@ extension PESQPerceptualModel {
     /// The lag within ±`searchRange` maximising the normalised correlation of |x1| and |x2|
     /// (rectified signals, so envelopes rather than waveforms are compared), and that
     /// correlation.
-    func envelopeDelay(_ x1: [Float], _ x2: [Float], searchRange: Int) throws(MetricsError) -> (Int, Float) {
+    func envelopeDelay(_ x1: [Float], _ x2: [Float], searchRange: Int) -> (Int, Float) {
         let n = x1.count
         let size = nextPowerOfTwo(2 * n)
         let power1 = powerOf(x1, 0, n, n) * Double(n) / Double(size)
@@ -92,8 +92,8 @@ extension PESQPerceptualModel {
         if power1 <= 1e-6 || power2 <= 1e-6 { return (0, 0) }
         let a = x1.map { abs($0) }, b = x2.map { abs($0) }
         var fa: [Float] = [], fb: [Float] = []
-        try a.withUnsafeBufferPointer { (p) throws(MetricsError) in try fft.forward(p.baseAddress!, count: n, size: size, into: &fa) }
-        try b.withUnsafeBufferPointer { (p) throws(MetricsError) in try fft.forward(p.baseAddress!, count: n, size: size, into: &fb) }
+        a.withUnsafeBufferPointer { fft.forward($0.baseAddress!, count: n, size: size, into: &fa) }
+        b.withUnsafeBufferPointer { fft.forward($0.baseAddress!, count: n, size: size, into: &fb) }
         var y = [Float](repeating: 0, count: size + 2)
         let inverseSize = Float(size)
         for k in 0...(size / 2) {
@@ -102,7 +102,7 @@ extension PESQPerceptualModel {
             y[2 * k + 1] = -ai * fb[2 * k] + ar * fb[2 * k + 1]
         }
         var r: [Float] = []
-        try fft.inverse(y, size: size, into: &r)
+        fft.inverse(y, size: size, into: &r)
         var best = 0
         var maximum: Float = 0
         for i in -searchRange..<searchRange {

@@ -1,48 +1,49 @@
-import Hush
-
-/// Real FFTs of the power-of-two sizes PESQ uses, planned once per size for one measurement.
-/// Spectra are interleaved (re, im) for bins 0…n/2, as both FFTW and the reference lay them out.
+/// The FFTs of one PESQ measurement, one reference-exact radix-2 transform per size (see
+/// `PESQRadix2FFT` for why not FFTW). Spectra are interleaved (re, im) for bins 0…n/2.
 final class PESQFFT {
-    private var plans: [Int: RealFFT] = [:]
+    private var transforms: [Int: PESQRadix2FFT] = [:]
+    private var windowed: [Float] = []
+    private var spectrum: [Float] = []
 
-    func plan(_ size: Int) throws(MetricsError) -> RealFFT {
-        if let plan = plans[size] { return plan }
-        guard let plan = try? RealFFT(size: size) else { throw .fftUnavailable }
-        plans[size] = plan
-        return plan
+    private func transform(_ size: Int) -> PESQRadix2FFT {
+        if let t = transforms[size] { return t }
+        let t = PESQRadix2FFT(size: size)
+        transforms[size] = t
+        return t
     }
 
     /// Forward transform of `count` samples from `input`, zero-padded to `size`.
-    func forward(_ input: UnsafePointer<Float>, count: Int, size: Int,
-                 into spectrum: inout [Float]) throws(MetricsError) {
-        let fft = try plan(size)
-        for i in 0..<count { fft.time[i] = input[i] }
-        for i in count..<size { fft.time[i] = 0 }
-        fft.forward()
-        if spectrum.count < size + 2 { spectrum = [Float](repeating: 0, count: size + 2) }
-        for i in 0..<(size + 2) { spectrum[i] = fft.spectrum[i] }
+    func forward(_ input: UnsafePointer<Float>, count: Int, size: Int, into spectrum: inout [Float]) {
+        transform(size).forward(input, count: count, into: &spectrum)
+    }
+
+    /// Forward transform of a whole array (its length is the size).
+    func forward(_ input: [Float], into spectrum: inout [Float]) {
+        input.withUnsafeBufferPointer { forward($0.baseAddress!, count: input.count, size: input.count, into: &spectrum) }
     }
 
     /// Inverse transform, normalised by 1/size (the reference's RealIFFT is).
-    func inverse(_ spectrum: [Float], size: Int, into output: inout [Float]) throws(MetricsError) {
-        let fft = try plan(size)
-        for i in 0..<(size + 2) { fft.spectrum[i] = spectrum[i] }
-        fft.inverse()
-        if output.count < size { output = [Float](repeating: 0, count: size) }
-        let scale = 1 / Float(size)
-        for i in 0..<size { output[i] = fft.time[i] * scale }
+    func inverse(_ spectrum: [Float], size: Int, into output: inout [Float]) {
+        transform(size).inverse(spectrum, into: &output)
     }
 
     /// Power spectrum |X_k|² for k < size/2 of `input[0..<size]` times `window`; bin 0 is
     /// zeroed because the perceptual model ignores DC.
-    func windowedPower(_ input: UnsafePointer<Float>, window: [Float],
-                       into power: inout [Float]) throws(MetricsError) {
+    func windowedPower(_ input: UnsafePointer<Float>, window: [Float], into power: inout [Float]) {
         let size = window.count
-        let fft = try plan(size)
-        for i in 0..<size { fft.time[i] = input[i] * window[i] }
-        fft.forward()
+        // Moved out of the class for the loop (class property access is checked at run time).
+        var windowed: [Float] = [], spectrum: [Float] = []
+        swap(&windowed, &self.windowed)
+        swap(&spectrum, &self.spectrum)
+        defer {
+            swap(&windowed, &self.windowed)
+            swap(&spectrum, &self.spectrum)
+        }
+        if windowed.count != size { windowed = [Float](repeating: 0, count: size) }
+        for i in 0..<size { windowed[i] = input[i] * window[i] }
+        forward(windowed, into: &spectrum)
         for k in 0..<(size / 2) {
-            let re = fft.spectrum[2 * k], im = fft.spectrum[2 * k + 1]
+            let re = spectrum[2 * k], im = spectrum[2 * k + 1]
             power[k] = re * re + im * im
         }
         power[0] = 0

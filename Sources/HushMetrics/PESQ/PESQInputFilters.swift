@@ -24,14 +24,12 @@ enum PESQInputFilters {
     /// padding) by a zero-phase FFT-domain gain curve, normalised to 0 dB at 1 kHz.
     static func applyCurve(_ data: inout [Float], samples: Int,
                            _ curve: [(frequency: Double, gain: Double)],
-                           rate: PESQRate, fft: PESQFFT) throws(MetricsError) {
+                           rate: PESQRate, fft: PESQFFT) {
         let sb = rate.searchBuffer
         let n = samples - 2 * sb + rate.dataPadding
         let size = nextPowerOfTwo(n)
         var spectrum: [Float] = []
-        try data.withUnsafeBufferPointer { (p) throws(MetricsError) in
-            try fft.forward(p.baseAddress! + sb, count: n, size: size, into: &spectrum)
-        }
+        data.withUnsafeBufferPointer { fft.forward($0.baseAddress! + sb, count: n, size: size, into: &spectrum) }
         let overall = interpolate(1000, curve)
         let resolution = Float(rate.fs) / Float(size)
         for i in 0...(size / 2) {
@@ -41,7 +39,7 @@ enum PESQInputFilters {
             spectrum[2 * i + 1] *= factor
         }
         var time: [Float] = []
-        try fft.inverse(spectrum, size: size, into: &time)
+        fft.inverse(spectrum, size: size, into: &time)
         for i in 0..<n { data[sb + i] = time[i] }
     }
 
@@ -63,10 +61,10 @@ enum PESQInputFilters {
     /// Scales the signal so that its power in 350 Hz–3.25 kHz, averaged over the longer
     /// signal's duration, is `targetPower`.
     static func alignLevel(_ signal: inout PESQSignal, maxSamples: Int, rate: PESQRate,
-                           fft: PESQFFT) throws(MetricsError) {
+                           fft: PESQFFT) {
         let sb = rate.searchBuffer, pad = rate.dataPadding
         var filtered = signal.data
-        try applyCurve(&filtered, samples: signal.samples, PESQFilters.levelAlignment, rate: rate, fft: fft)
+        applyCurve(&filtered, samples: signal.samples, PESQFilters.levelAlignment, rate: rate, fft: fft)
         let power = Float(powerOf(filtered, sb, signal.samples - sb + pad, maxSamples - 2 * sb + pad))
         let scale = Float((targetPower / Double(power)).squareRoot())
         for i in 0..<signal.samples { signal.data[i] *= scale }
@@ -75,10 +73,10 @@ enum PESQInputFilters {
     /// The receive filter: IRS for P.862 (NB), the 100 Hz high-pass for P.862.2 (WB), whose
     /// ends are faded over 16 samples first so the IIR does not ring on a step.
     static func applyReceiveFilter(_ signal: inout PESQSignal, wideBand: Bool, rate: PESQRate,
-                                   fft: PESQFFT) throws(MetricsError) {
+                                   fft: PESQFFT) {
         let sb = rate.searchBuffer
         if !wideBand {
-            try applyCurve(&signal.data, samples: signal.samples, PESQFilters.irsReceive, rate: rate, fft: fft)
+            applyCurve(&signal.data, samples: signal.samples, PESQFilters.irsReceive, rate: rate, fft: fft)
             return
         }
         for i in 0..<16 {

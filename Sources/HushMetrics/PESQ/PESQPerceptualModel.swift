@@ -56,10 +56,10 @@ struct PESQPerceptualModel {
         var power = [Float](repeating: 0, count: nf / 2)
         for frame in 0..<frames {
             let refStart = sb + frame * hop
-            try bandPower(reference, at: refStart, into: &refDensity, frame: frame, power: &power)
+            bandPower(reference, at: refStart, into: &refDensity, frame: frame, power: &power)
             let degStart = refStart + utterances.delay(atReferenceSample: refStart, downsample: rate.downsample)
             if degStart > 0 && degStart + nf < maxSamples + pad {
-                try bandPower(degraded, at: degStart, into: &degDensity, frame: frame, power: &power)
+                bandPower(degraded, at: degStart, into: &degDensity, frame: frame, power: &power)
             } else {
                 for b in 0..<nb { degDensity[frame * nb + b] = 0 }
             }
@@ -111,7 +111,7 @@ struct PESQPerceptualModel {
         }
 
         if anyBadFrame {
-            try realignBadIntervals(reference: reference, degraded: degraded, maxSamples: maxSamples,
+            realignBadIntervals(reference: reference, degraded: degraded, maxSamples: maxSamples,
                                     utterances: utterances, stopFrame: stopFrame,
                                     refDensity: refDensity, degDensity: &degDensity,
                                     frameDisturbance: &frameDisturbance,
@@ -140,10 +140,8 @@ struct PESQPerceptualModel {
 
     /// Bark pitch power density of the frame of `signal` starting at `start`.
     func bandPower(_ signal: [Float], at start: Int, into density: inout [Float], frame: Int,
-                   power: inout [Float]) throws(MetricsError) {
-        try signal.withUnsafeBufferPointer { (p) throws(MetricsError) in
-            try fft.windowedPower(p.baseAddress! + start, window: window, into: &power)
-        }
+                   power: inout [Float]) {
+        signal.withUnsafeBufferPointer { fft.windowedPower($0.baseAddress! + start, window: window, into: &power) }
         density.withUnsafeMutableBufferPointer { spectrum.warp(power, into: $0.baseAddress! + frame * spectrum.count) }
     }
 

@@ -9,7 +9,7 @@ extension PESQAlignment {
         var breakPoint = 0
     }
 
-    mutating func splitUtterances() throws(MetricsError) {
+    mutating func splitUtterances() {
         let ds = rate.downsample, sbw = Self.searchWindows
         var u = 0
         while u < utterances.count && utterances.count < PESQUtterances.capacity {
@@ -21,7 +21,7 @@ extension PESQAlignment {
             speechEnd += 1
             guard speechEnd - speechStart >= 200 else { u += 1; continue }
             let confidence = utterances.delayConfidence[u]
-            let best = try bestSplit(start: start, speechStart: speechStart, speechEnd: speechEnd, end: end,
+            let best = bestSplit(start: start, speechStart: speechStart, speechEnd: speechEnd, end: end,
                                      delayEstimate: utterances.delayEstimate[u], confidence: confidence)
             guard best.confidence1 > confidence && best.confidence2 > confidence else { u += 1; continue }
             var step = utterances.count - 1
@@ -67,7 +67,7 @@ extension PESQAlignment {
     /// Tries the break points of one utterance; returns the best accepted split (confidences
     /// stay 0 when none is accepted).
     private mutating func bestSplit(start: Int, speechStart: Int, speechEnd: Int, end: Int,
-                                    delayEstimate: Int, confidence: Float) throws(MetricsError) -> Split {
+                                    delayEstimate: Int, confidence: Float) -> Split {
         let n = rate.alignNfft, ds = rate.downsample
         let length = speechEnd - speechStart
         let delta = n / (4 * ds)
@@ -87,12 +87,12 @@ extension PESQAlignment {
             utterances.delayEstimate[s] = delayEstimate
             utterances.searchStart[s] = start
             utterances.searchEnd[s] = breakPoints[bp]
-            try crudeAlign(.scratch)
+            crudeAlign(.scratch)
             estimate1[bp] = utterances.delay[s]
             utterances.delayEstimate[s] = delayEstimate
             utterances.searchStart[s] = breakPoints[bp]
             utterances.searchEnd[s] = end
-            try crudeAlign(.scratch)
+            crudeAlign(.scratch)
             estimate2[bp] = utterances.delay[s]
         }
 
@@ -112,7 +112,7 @@ extension PESQAlignment {
             var bp = first
             while true {
                 while startd + n <= degraded.samples && startr + n <= breakPoints[bp] * ds {
-                    try vote(startr, startd, &histogram, &total, &values)
+                    vote(startr, startd, &histogram, &total, &values)
                     startr += n / 4
                     startd += n / 4
                 }
@@ -143,7 +143,7 @@ extension PESQAlignment {
             var bp = last
             while true {
                 while startd >= 0 && startr >= breakPoints[bp] * ds {
-                    try vote(startr, startd, &histogram, &total, &values)
+                    vote(startr, startd, &histogram, &total, &values)
                     startr -= n / 4
                     startd -= n / 4
                 }
@@ -171,9 +171,9 @@ extension PESQAlignment {
     /// One frame's votes, spread by a triangle of half-width n/64 (the split search smooths
     /// while voting instead of afterwards).
     private func vote(_ startr: Int, _ startd: Int, _ histogram: inout [Float], _ total: inout Float,
-                      _ values: inout [Float]) throws(MetricsError) {
+                      _ values: inout [Float]) {
         let n = rate.alignNfft, kernel = n / 64
-        let threshold = try frameCorrelation(startr, startd, into: &values)
+        let threshold = frameCorrelation(startr, startd, into: &values)
         let weight = Float(MetricsMath.pow(Double(threshold), 0.125)) / Float(kernel)
         for i in 0..<n where values[i] > threshold {
             total += weight * Float(kernel)
