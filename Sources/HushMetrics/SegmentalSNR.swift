@@ -19,10 +19,7 @@ public enum SegmentalSNR {
         guard frameLength > 0, frameCount > 0 else {
             throw .tooShort(samples: clean.count, needed: frameLength + max(hop, 1))
         }
-        // MATLAB's hanning(n), as the reference code uses.
-        let window = (0..<frameLength).map {
-            0.5 * (1 - MetricsMath.cos(2 * Double.pi * Double($0 + 1) / Double(frameLength + 1)))
-        }
+        let window = matlabHanning(frameLength)
         let eps = 2.220446049250313e-16
         var total = 0.0
         for f in 0..<frameCount {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the metrics validation set: (clean, degraded) pairs from offline sources only.
 
-usage: generate.py OUT_DIR [--count N]   (N short pairs, then 12 long ones)
+usage: generate.py OUT_DIR [--count N]   (N short pairs, then 12 long and 42 edge-case ones)
 Writes OUT_DIR/clean/<id>.wav, OUT_DIR/enhanced/<id>.wav (16-bit PCM, mono, 8 or 16 kHz) and
 OUT_DIR/pairs.csv (id, rate, description). Deterministic: a fixed seed drives every choice.
 Needs: sox, flite, espeak-ng, and pocketsphinx-testdata (downloaded with apt-get, not installed).
@@ -12,6 +12,7 @@ import soundfile as sf
 
 SEED = 20261125
 LONG_PAIRS = 12
+EDGE_PAIRS = 42
 
 
 def sh(*args):
@@ -162,6 +163,37 @@ def degrade(rng, x, rate, sources):
     return y, f"{kind} {snr} dB, x2 and clipped at 0.6"
 
 
+EDGE_KINDS = ["dropout", "repeat", "skip", "dc", "long delay", "short", "gain ramp"]
+
+
+def edge_case(rng, x, rate, kind):
+    n = len(x)
+    noise = rng.standard_normal(n) * np.std(x) * 10 ** (-float(rng.choice([10, 20, 30])) / 20)
+    if kind == "dropout":
+        a = int(n * rng.uniform(0.2, 0.5))
+        b = a + int(n * rng.uniform(0.1, 0.3))
+        y = x + noise
+        y[a:b] = 0
+        return x, y, f"dropout of digital silence {(b - a) / rate:.2f} s"
+    if kind == "repeat":
+        a, d = int(n * rng.uniform(0.3, 0.7)), int(rate * rng.uniform(0.05, 0.2))
+        return x, np.concatenate([x[:a], x[a - d:]]) + np.resize(noise, n + d), f"{d / rate:.3f} s repeated"
+    if kind == "skip":
+        a, d = int(n * rng.uniform(0.3, 0.7)), int(rate * rng.uniform(0.05, 0.2))
+        return x, np.concatenate([x[:a], x[a + d:]]) + noise[:n - d], f"{d / rate:.3f} s skipped"
+    if kind == "dc":
+        offset = float(rng.uniform(0.05, 0.2))
+        return x, x + noise + offset, f"DC offset {offset:.2f}"
+    if kind == "long delay":
+        d = int(rate * rng.uniform(1, 2.5))
+        return x, np.concatenate([np.zeros(d), x]) + np.resize(noise, n + d), f"delay {d / rate:.2f} s"
+    if kind == "short":
+        m = int(rate * rng.uniform(0.3, 0.9))
+        return x[:m], x[:m] + noise[:m], f"short ({m / rate:.2f} s)"
+    ramp = np.linspace(float(rng.uniform(0.05, 0.3)), 1.0, n) ** 2
+    return x, (x + noise) * ramp, "gain ramp"
+
+
 def main():
     out = sys.argv[1]
     count = int(sys.argv[sys.argv.index("--count") + 1]) if "--count" in sys.argv else 320
@@ -207,6 +239,23 @@ def main():
         sf.write(os.path.join(out, "clean", pid + ".wav"), x, rate, subtype="PCM_16")
         sf.write(os.path.join(out, "enhanced", pid + ".wav"), y, rate, subtype="PCM_16")
         rows.append((pid, rate, f"{len(parts) // 2} utterances", f"long {len(x) / rate:.0f} s, {desc}"))
+    # Edge cases of the alignment and level stages: dropouts of digital silence, repeated or
+    # skipped segments (jitter buffers), DC offset, long delays, very short files, gain ramps.
+    edge_rng = np.random.default_rng(SEED + 2)
+    first = count + LONG_PAIRS
+    for j in range(EDGE_PAIRS):
+        rate = 16000 if j % 2 == 0 else 8000
+        _, s = sources[edge_rng.integers(len(sources))]
+        x = s if rate == 16000 else load_resampled(s, rate)
+        x = x[:int(rate * edge_rng.uniform(2.5, 5))]
+        x, y, desc = edge_case(edge_rng, x, rate, EDGE_KINDS[j % len(EDGE_KINDS)])
+        peak = max(np.max(np.abs(y)), np.max(np.abs(x)), 1e-9)
+        if peak > 0.99:
+            x, y = x * 0.99 / peak, y * 0.99 / peak
+        pid = f"p{first + j:03d}"
+        sf.write(os.path.join(out, "clean", pid + ".wav"), x, rate, subtype="PCM_16")
+        sf.write(os.path.join(out, "enhanced", pid + ".wav"), y, rate, subtype="PCM_16")
+        rows.append((pid, rate, "edge", "edge: " + desc))
     with open(os.path.join(out, "pairs.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["id", "rate", "source", "degradation"])

@@ -36,3 +36,9 @@ enum MetricsMath {
 @inline(__always) private func _log10f(_ x: Float) -> Float { log10f(x) }
 @inline(__always) private func _powf(_ x: Float, _ y: Float) -> Float { powf(x, y) }
 @inline(__always) private func _expf(_ x: Float) -> Float { expf(x) }
+
+/// MATLAB's `hanning(n)`: a Hann window without its zero end points, the window of the MATLAB
+/// reference code behind STOI and segmental SNR.
+func matlabHanning(_ n: Int) -> [Double] {
+    (0..<n).map { 0.5 * (1 - MetricsMath.cos(2 * Double.pi * Double($0 + 1) / Double(n + 1))) }
+}
