@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The full metrics validation: regenerates the 320-pair set, re-scores it with the reference
+# The full metrics validation: regenerates the 374-pair set, re-scores it with the reference
 # implementations when they are installed (else uses the committed oracle.csv), builds hush in
 # release mode and prints the agreement table and PESQ's speed.
 #
@@ -14,8 +14,12 @@ if [[ "${1:-}" == "--rescore" ]]; then rescore=1; shift; fi
 work="${1:-$root/.build/metrics-validation}"
 python="${PYTHON:-/work/venv/train/bin/python}"
 mkdir -p "$work"
-if [[ ! -f "$work/set/pairs.csv" ]]; then
+# The set is regenerated whenever generate.py changed since it was made.
+stamp="$(sha1sum "$here/generate.py" | cut -d' ' -f1)"
+if [[ "$(cat "$work/set/.generator" 2>/dev/null)" != "$stamp" ]]; then
+    rm -rf "$work/set"
     HUSH_VALIDATION_WORK="$work" "$python" "$here/generate.py" "$work/set"
+    echo "$stamp" > "$work/set/.generator"
 fi
 oracle="$here/oracle.csv"
 if [[ $rescore == 1 ]]; then
