@@ -11,7 +11,10 @@ struct PESQAlignment {
     let rate: PESQRate
     let fft: PESQFFT
     var utterances = PESQUtterances()
-    private let window: [Float]
+    let window: [Float]
+    /// The output of the latest envelope correlation and how many of its values the reference
+    /// writes to its shared scratch buffer (see `PESQUtteranceSplitting.staleWindow`).
+    var lastCorrelation: (values: [Float], count: Int) = ([], 0)
     private let scratch = Scratch()
 
     /// Buffers reused by every frame correlation (thousands per measurement).
@@ -77,6 +80,7 @@ struct PESQAlignment {
         var best = nr - 1
         if nr > 1 && nd > 1 {
             let y = crossCorrelation(reference.logVAD, startr, nr, degraded.logVAD, startd, nd)
+            lastCorrelation = (y, nr + nd - 1)
             var maximum: Float = 0
             for i in 0..<(nr + nd - 1) where y[i] > maximum { maximum = y[i]; best = i }
         }
@@ -111,7 +115,9 @@ struct PESQAlignment {
 
     /// |circular cross-correlation| of Hann-windowed frames of reference and degraded at
     /// `startr`, `startd` into `values`; returns the voting threshold, 0.99 × its peak.
-    func frameCorrelation(_ startr: Int, _ startd: Int, into values: inout [Float]) -> Float {
+    func frameCorrelation(_ startr: Int, _ startd: Int, window: [Float]? = nil,
+                          into values: inout [Float]) -> Float {
+        let window = window ?? self.window
         let n = rate.alignNfft
         // Buffers are moved out of the class for the loop: element access through a class
         // property is checked for exclusivity at run time, every time.

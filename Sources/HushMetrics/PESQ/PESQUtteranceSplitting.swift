@@ -83,16 +83,20 @@ extension PESQAlignment {
 
         let s = PESQUtterances.scratch
         var estimate1 = [Int](repeating: 0, count: count), estimate2 = estimate1
+        var splitWindow = window
+        lastCorrelation = ([], 0)  // written before the window was, so it cannot show through
         for bp in 0..<count {
             utterances.delayEstimate[s] = delayEstimate
             utterances.searchStart[s] = start
             utterances.searchEnd[s] = breakPoints[bp]
             crudeAlign(.scratch)
+            staleWindow(&splitWindow)
             estimate1[bp] = utterances.delay[s]
             utterances.delayEstimate[s] = delayEstimate
             utterances.searchStart[s] = breakPoints[bp]
             utterances.searchEnd[s] = end
             crudeAlign(.scratch)
+            staleWindow(&splitWindow)
             estimate2[bp] = utterances.delay[s]
         }
 
@@ -112,7 +116,7 @@ extension PESQAlignment {
             var bp = first
             while true {
                 while startd + n <= degraded.samples && startr + n <= breakPoints[bp] * ds {
-                    vote(startr, startd, &histogram, &total, &values)
+                    vote(startr, startd, splitWindow, &histogram, &total, &values)
                     startr += n / 4
                     startd += n / 4
                 }
@@ -143,7 +147,7 @@ extension PESQAlignment {
             var bp = last
             while true {
                 while startd >= 0 && startr >= breakPoints[bp] * ds {
-                    vote(startr, startd, &histogram, &total, &values)
+                    vote(startr, startd, splitWindow, &histogram, &total, &values)
                     startr -= n / 4
                     startd -= n / 4
                 }
@@ -170,16 +174,31 @@ extension PESQAlignment {
 
     /// One frame's votes, spread by a triangle of half-width n/64 (the split search smooths
     /// while voting instead of afterwards).
-    private func vote(_ startr: Int, _ startd: Int, _ histogram: inout [Float], _ total: inout Float,
-                      _ values: inout [Float]) {
+    private func vote(_ startr: Int, _ startd: Int, _ window: [Float], _ histogram: inout [Float],
+                      _ total: inout Float, _ values: inout [Float]) {
         let n = rate.alignNfft, kernel = n / 64
-        let threshold = frameCorrelation(startr, startd, into: &values)
+        let threshold = frameCorrelation(startr, startd, window: window, into: &values)
         let weight = Float(MetricsMath.pow(Double(threshold), 0.125)) / Float(kernel)
         for i in 0..<n where values[i] > threshold {
             total += weight * Float(kernel)
             for k in (1 - kernel)..<kernel {
                 histogram[(i + k + n) % n] += weight * (Float(kernel) - Float(abs(k)))
             }
+        }
+    }
+
+    /// The window the reference's split search really uses. It computes its Hann window once,
+    /// into a scratch buffer (at offset 3N + 6) that the envelope correlations of the break-point
+    /// search then overwrite with their output wherever that output is long enough (more than
+    /// about 3 s of utterance at 8 kHz, 6 s at 16 kHz). Scores only agree if the same values are
+    /// used, so after each correlation its overlap with the window is copied in.
+    private func staleWindow(_ window: inout [Float]) {
+        let offset = 3 * rate.alignNfft + 6
+        let (values, count) = lastCorrelation
+        var i = 0
+        while i < window.count && offset + i < count {
+            window[i] = values[offset + i]
+            i += 1
         }
     }
 }
