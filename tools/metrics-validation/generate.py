@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the metrics validation set: (clean, degraded) pairs from offline sources only.
 
-usage: generate.py OUT_DIR [--count N]   (N short pairs, then 12 long and 42 edge-case ones)
+usage: generate.py OUT_DIR [--count N]   (N short pairs, then 12 long, 42 edge-case and 18 non-speech ones)
 Writes OUT_DIR/clean/<id>.wav, OUT_DIR/enhanced/<id>.wav (16-bit PCM, mono, 8 or 16 kHz) and
 OUT_DIR/pairs.csv (id, rate, description). Deterministic: a fixed seed drives every choice.
 Needs: sox, flite, espeak-ng, and pocketsphinx-testdata (downloaded with apt-get, not installed).
@@ -13,6 +13,7 @@ import soundfile as sf
 SEED = 20261125
 LONG_PAIRS = 12
 EDGE_PAIRS = 42
+ODD_PAIRS = 18
 
 
 def sh(*args):
@@ -256,6 +257,28 @@ def main():
         sf.write(os.path.join(out, "clean", pid + ".wav"), x, rate, subtype="PCM_16")
         sf.write(os.path.join(out, "enhanced", pid + ".wav"), y, rate, subtype="PCM_16")
         rows.append((pid, rate, "edge", "edge: " + desc))
+    # Signals PESQ was not made for (noise against noise, tones, bursts): utterances then have
+    # low alignment confidence, which exercises utterance splitting, and scores are easily
+    # thrown by any difference from the reference's arithmetic.
+    odd_rng = np.random.default_rng(SEED + 3)
+    first = count + LONG_PAIRS + EDGE_PAIRS
+    for j in range(ODD_PAIRS):
+        rate = 16000 if j % 2 == 0 else 8000
+        n, m = int(rate * odd_rng.uniform(4, 9)), int(rate * odd_rng.uniform(4, 9))
+        kind = j % 3
+        if kind == 0:
+            x, y, desc = odd_rng.standard_normal(n) * 0.1, odd_rng.standard_normal(m) * 0.1, "independent noises"
+        elif kind == 1:
+            x = np.sin(np.arange(n) * 2 * np.pi * 440 / rate) * 0.3
+            y, desc = np.resize(x, m) + odd_rng.standard_normal(m) * 0.03, "440 Hz tone + noise"
+        else:
+            gate = (np.arange(n) % int(rate * 0.5)) < int(rate * 0.2)
+            x = odd_rng.standard_normal(n) * 0.2 * gate
+            y, desc = np.resize(x, m) * 0.5 + odd_rng.standard_normal(m) * 0.01, "noise bursts"
+        pid = f"p{first + j:03d}"
+        sf.write(os.path.join(out, "clean", pid + ".wav"), x, rate, subtype="PCM_16")
+        sf.write(os.path.join(out, "enhanced", pid + ".wav"), y, rate, subtype="PCM_16")
+        rows.append((pid, rate, "synthetic", "odd: " + desc))
     with open(os.path.join(out, "pairs.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["id", "rate", "source", "degradation"])

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The full metrics validation: regenerates the 374-pair set, re-scores it with the reference
+# The full metrics validation: regenerates the 392-pair set, re-scores it with the reference
 # implementations when they are installed (else uses the committed oracle.csv), builds hush in
 # release mode and prints the agreement table and PESQ's speed.
 #
