@@ -44,11 +44,15 @@ let package = Package(
         .target(
             name: "HushAudio",
             dependencies: ["Hush", "CSndFile", "CSoxr"]),
+        // Speech-quality metrics (PESQ, STOI/ESTOI, SI-SDR) on plain sample arrays.
+        .target(
+            name: "HushMetrics",
+            dependencies: ["Hush"]),
         // The thin command-line tool.
         .executableTarget(
             name: "hush",
             dependencies: [
-                "Hush", "HushAudio",
+                "Hush", "HushAudio", "HushMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -67,6 +71,8 @@ let package = Package(
         .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile", "AllocationCounter"]),
         .testTarget(name: "hushTests", dependencies: ["hush", "HushAudio"], exclude: ["BadInput"]),
         .testTarget(name: "CHushTests", dependencies: ["CHush", "Hush", "AllocationCounter"]),
+        .testTarget(name: "HushMetricsTests", dependencies: ["HushMetrics", "HushAudio"],
+                    exclude: ["Validation"]),
     ],
     swiftLanguageModes: [.v6]
 )

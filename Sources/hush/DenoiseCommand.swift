@@ -21,6 +21,7 @@ struct DenoiseCommand: ParsableCommand {
               hush denoise noisy.wav clean.wav
               hush denoise --budget 0.25 --report cost.json talk.flac talk-denoised.wav
               hush denoise --model my.hush --float in.wav out.wav
+              hush denoise --reference clean.wav noisy.wav denoised.wav
             """)
 
     @Argument(help: "Input audio file.")
@@ -42,6 +43,9 @@ struct DenoiseCommand: ParsableCommand {
 
     @Flag(help: "Skip the network: analysis and synthesis only (checks the audio path).")
     var passThrough = false
+
+    @Option(help: ArgumentHelp("Clean reference: also print the quality (PESQ, STOI, SI-SDR, …) of input and output against it.", valueName: "clean.wav"))
+    var reference: String?
 
     func run() throws {
         let denoiser = try runReportingErrors {
@@ -68,6 +72,9 @@ struct DenoiseCommand: ParsableCommand {
                     try CostReport(summary: summary, totals: totals, network: network).write(to: report)
                 }
             }
+        }
+        if let reference {
+            print(try EvalReport.denoiseQuality(reference: reference, input: input, output: output))
         }
     }
 }

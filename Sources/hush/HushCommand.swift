@@ -14,7 +14,7 @@ struct HushCommand: ParsableCommand {
               sox in.wav -t raw -r 16000 -e signed -b 16 -c 1 - | hush stream > clean.raw
             """,
         version: "0.1.0",
-        subcommands: [DenoiseCommand.self, StreamCommand.self])
+        subcommands: [DenoiseCommand.self, StreamCommand.self, EvalCommand.self])
 
     /// Entry point: an interrupted run must never leave a half-written output behind.
     static func main() {

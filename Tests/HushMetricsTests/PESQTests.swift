@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import HushMetrics
+
+@Suite("PESQ against the ITU reference code (pesq 0.0.4)")
+struct PESQTests {
+    static let pairs = ValidationSet.pairs.filter { $0.pesqNarrowBand != nil }
+
+    @Test("NB and WB within 0.02 MOS of the reference on the CI subset", arguments: pairs)
+    func agreesWithReference(_ pair: ValidationPair) throws {
+        let (clean, degraded) = try pair.audio()
+        let nb = try PESQ.mos(reference: clean, degraded: degraded, sampleRate: pair.rate, mode: .narrowBand)
+        #expect(abs(nb - pair.pesqNarrowBand!) <= 0.02, "NB \(nb) vs \(pair.pesqNarrowBand!)")
+        if let reference = pair.pesqWideBand {
+            let wb = try PESQ.mos(reference: clean, degraded: degraded, sampleRate: pair.rate, mode: .wideBand)
+            #expect(abs(wb - reference) <= 0.02, "WB \(wb) vs \(reference)")
+        }
+    }
+
+    @Test("the CI subset covers both rates, WB, and delayed pairs of different lengths")
+    func coverage() {
+        #expect(Set(Self.pairs.map(\.rate)) == [8_000, 16_000])
+        #expect(Self.pairs.filter { $0.pesqWideBand != nil }.count >= 10)
+        #expect(Self.pairs.contains { $0.degradation.contains("delay") && $0.stoi == nil })
+    }
+
+    @Test("a pure delay costs (almost) nothing: the alignment finds it")
+    func delayIsAligned() throws {
+        let pair = try #require(Self.pairs.first { $0.rate == 16_000 })
+        let (clean, _) = try pair.audio()
+        let delayed = [Float](repeating: 0, count: 1_234) + clean
+        let aligned = try PESQ.mos(reference: clean, degraded: clean, sampleRate: 16_000, mode: .wideBand)
+        let shifted = try PESQ.mos(reference: clean, degraded: delayed, sampleRate: 16_000, mode: .wideBand)
+        #expect(aligned > 4.5)
+        #expect(abs(aligned - shifted) < 0.05)
+    }
+
+    @Test("Bark tables: 42 bands covering 128 bins at 8 kHz, 49 covering 256 at 16 kHz")
+    func barkTables() {
+        for (bands, count, bins) in [(PESQBarkBands.rate8k, 42, 128), (PESQBarkBands.rate16k, 49, 256)] {
+            #expect(bands.count == count)
+            #expect(bands.hzBandsPerBark.reduce(0, +) == bins)
+            #expect([bands.widthBark.count, bands.powerDensityCorrection.count,
+                     bands.absoluteThreshold.count, bands.hzBandsPerBark.count].allSatisfy { $0 == count })
+            #expect(zip(bands.centreBark, bands.centreBark.dropFirst()).allSatisfy { $0 < $1 })
+        }
+    }
+
+    @Test("the P.862.1 and P.862.2 mappings")
+    func mappings() {
+        #expect(abs(Double(PESQ.mapped(4.5, mode: .narrowBand)) - 4.5493) < 1e-3)
+        #expect(abs(Double(PESQ.mapped(4.5, mode: .wideBand)) - 4.6439) < 1e-3)
+        #expect(abs(Double(PESQ.mapped(-0.5, mode: .narrowBand)) - 1.0164) < 1e-3)
+    }
+
+    @Test("unsupported rates, WB at 8 kHz, short and silent input are refused")
+    func refusals() {
+        let tone = (0..<16_000).map { Float(sin(Double($0) * 0.1)) }
+        #expect(throws: MetricsError.unsupportedRate(44_100, supported: [8_000, 16_000])) {
+            try PESQ.mos(reference: tone, degraded: tone, sampleRate: 44_100, mode: .narrowBand)
+        }
+        #expect(throws: MetricsError.unsupportedRate(8_000, supported: [16_000])) {
+            try PESQ.mos(reference: tone, degraded: tone, sampleRate: 8_000, mode: .wideBand)
+        }
+        #expect(throws: MetricsError.tooShort(samples: 1_000, needed: 4_000)) {
+            try PESQ.mos(reference: Array(tone[0..<1_000]), degraded: tone, sampleRate: 16_000, mode: .wideBand)
+        }
+        let silence = [Float](repeating: 0, count: 16_000)
+        #expect(throws: MetricsError.silentReference) {
+            try PESQ.mos(reference: silence, degraded: silence, sampleRate: 16_000, mode: .wideBand)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// `hush eval` as a user runs it: the table, JSON for folders, and one-line refusals.
+@Suite("hush eval (command line)", .serialized)
+struct EvalCommandTests {
+    typealias CLI = DenoiseCommandTests
+    static let validation = CLI.repositoryRoot + "/Tests/HushMetricsTests/Validation"
+
+    @Test("a single pair prints the table with the oracle's PESQ and STOI")
+    func singlePair() throws {
+        // p023: 16 kHz, reverb; oracle NB 2.254287, WB 1.471606, STOI 0.969687, ESTOI 0.850344,
+        // SI-SDR 9.648821, segSNR 6.299844.
+        let r = try CLI.hush(["eval", "--clean", Self.validation + "/clean/p023.flac",
+                              "--enhanced", Self.validation + "/enhanced/p023.flac"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let row = try #require(r.stdout.split(separator: "\n").last).split(separator: " ").map(String.init)
+        #expect(row == ["p023.flac", "2.254", "1.472", "0.970", "0.850", "9.649", "6.300"])
+    }
+
+    @Test("folders are matched by name; JSON has one entry per pair and the means")
+    func folderJSON() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let manager = FileManager.default
+        for sub in ["clean", "enhanced"] {
+            try manager.createDirectory(atPath: "\(dir)/\(sub)", withIntermediateDirectories: true)
+            for id in ["p024", "p293"] {
+                try manager.copyItem(atPath: "\(Self.validation)/\(sub)/\(id).flac", toPath: "\(dir)/\(sub)/\(id).flac")
+            }
+        }
+        try manager.copyItem(atPath: "\(Self.validation)/enhanced/p156.flac", toPath: "\(dir)/enhanced/unmatched.flac")
+        let r = try CLI.hush(["eval", "--clean-dir", dir + "/clean", "--enhanced-dir", dir + "/enhanced", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let files = try #require(json["files"] as? [[String: Any]])
+        #expect(files.map { $0["name"] as? String } == ["p024.flac", "p293.flac"])
+        // p293 is delayed and longer: PESQ aligns it, STOI is left out with a note.
+        #expect(abs((files[1]["pesq_wb"] as? Double ?? 0) - 1.097469) < 0.02)
+        #expect(files[1]["stoi"] is NSNull)
+        #expect(r.stderr.contains("lengths differ"))
+        #expect(r.stderr.contains("1 enhanced file(s) without a clean namesake"))
+        let mean = try #require(json["mean"] as? [String: Any])
+        #expect(abs((mean["pesq_nb"] as? Double ?? 0) - (2.280263 + 1.627017) / 2) < 0.02)
+    }
+
+    @Test("different rates, missing files and half-given options fail with one line")
+    func refusals() throws {
+        let rates = try CLI.hush(["eval", "--clean", Self.validation + "/clean/p023.flac",
+                                  "--enhanced", Self.validation + "/enhanced/p024.flac"])
+        #expect(rates.status != 0)
+        #expect(rates.stderr.contains("differ in sample rate (16000 Hz vs 8000 Hz)"))
+        #expect(rates.stderr.split(separator: "\n").count == 1)
+        let missing = try CLI.hush(["eval", "--clean", "/nonexistent.wav", "--enhanced", Self.validation + "/enhanced/p024.flac"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("/nonexistent.wav"))
+        let half = try CLI.hush(["eval", "--clean", Self.validation + "/clean/p023.flac"])
+        #expect(half.status != 0)
+    }
+
+    @Test("denoise --reference prints input and output quality after the cost report")
+    func denoiseWithReference() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try CLI.hush(["denoise", "--reference", CLI.repositoryRoot + "/audio-fixtures/real-speech-16k.flac",
+                              CLI.noisy, dir + "/out.wav"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("quality vs real-speech-16k.flac") })
+        #expect(lines.firstIndex { $0.hasPrefix("network:") } ?? .max < header)
+        #expect(lines[header + 2].hasPrefix("input"))
+        #expect(lines[header + 3].hasPrefix("output"))
+    }
+}
