@@ -2,11 +2,23 @@ import FuzzDriver
 import Hush
 
 /// Any bytes as a model file: must load or throw `HushError`, never crash or read out of bounds
-/// (AddressSanitizer watches). A model that loads must also run a frame.
+/// (AddressSanitizer watches). A model that loads must also run a frame. Each input is tried as
+/// given and with its trailing CRC recomputed, so mutations reach the structure checks behind
+/// the checksum instead of all stopping at it.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzModelFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = UnsafeRawBufferPointer(start: data, count: size)
-    guard let model = try? Model(bytes: bytes),
+    var resealed = Array(UnsafeBufferPointer(start: data, count: size))
+    if size >= 4 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in resealed[0..<(size - 4)] {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 != 0 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+        }
+        crc ^= 0xFFFF_FFFF
+        for i in 0..<4 { resealed[size - 4 + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
+    }
+    _ = try? Model(bytes: UnsafeRawBufferPointer(start: data, count: size))
+    guard let model = resealed.withUnsafeBytes({ try? Model(bytes: $0) }),
           let denoiser = try? Denoiser(model: model) else { return 0 }
     let input = [Float](repeating: 0.1, count: model.configuration.stft.frameLength)
     var output = [Float](repeating: 0, count: model.configuration.stft.frameLength)
