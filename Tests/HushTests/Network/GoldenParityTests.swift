@@ -72,11 +72,12 @@ struct GoldenParityTests {
             for f in 0..<F { maskError = max(maskError, abs(network.lastMask[f] - mask[t * F + f])) }
         }
         let pairs = B * frames * C
+        var outputError: Float = 0
+        for i in 0..<produced.count { outputError = max(outputError, abs(produced[i] - output[i])) }
+        print("parity \(tag): \(flips) gate flips of \(pairs), mask max error \(maskError), output max error \(outputError)")
         #expect(Double(pairs - flips) / Double(pairs) >= 0.999, "\(flips) flips of \(pairs)")
         #expect(unexplained.count == 0, "flips not within float noise of a threshold, e.g. \(unexplained.prefix(3))")
         #expect(maskError <= 1e-4, "mask max abs error \(maskError)")
-        var outputError: Float = 0
-        for i in 0..<produced.count { outputError = max(outputError, abs(produced[i] - output[i])) }
         #expect(outputError <= 1e-4, "output max abs error \(outputError)")
     }
 }
