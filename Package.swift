@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Hush", targets: ["Hush"]),
         .library(name: "HushAudio", targets: ["HushAudio"]),
+        .library(name: "HushPlot", targets: ["HushPlot"]),
         .executable(name: "hush", targets: ["hush"]),
         .executable(name: "hush-bench", targets: ["HushBench"]),
     ],
@@ -23,6 +24,9 @@ let package = Package(
         .systemLibrary(
             name: "CSoxr", pkgConfig: "soxr",
             providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
 
         // The core: streaming STFT, network, kernels. No Foundation, no file I/O.
         // The bundled default model, linked in as read-only data (weights as data, as in RNNoise).
@@ -36,11 +40,15 @@ let package = Package(
         .target(
             name: "HushAudio",
             dependencies: ["Hush", "CSndFile", "CSoxr"]),
+        // Figures of a denoising run (spectrograms, mask, channel activity) as PNG via libpng.
+        .target(
+            name: "HushPlot",
+            dependencies: ["Hush", "CPNG"]),
         // The thin command-line tool.
         .executableTarget(
             name: "hush",
             dependencies: [
-                "Hush", "HushAudio",
+                "Hush", "HushAudio", "HushPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -56,6 +64,7 @@ let package = Package(
         .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter"]),
         .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile"]),
         .testTarget(name: "hushTests", dependencies: ["hush"]),
+        .testTarget(name: "HushPlotTests", dependencies: ["HushPlot", "HushAudio"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,7 +10,8 @@ struct HushCommand: ParsableCommand {
             Examples:
               hush denoise noisy.wav clean.wav
               hush denoise --budget 0.25 talk.flac talk-denoised.wav
+              hush plot noisy.wav --out fig.png
             """,
         version: "0.1.0",
-        subcommands: [DenoiseCommand.self])
+        subcommands: [DenoiseCommand.self, PlotCommand.self])
 }
