@@ -40,6 +40,10 @@ let package = Package(
         .target(
             name: "HushAudio",
             dependencies: ["Hush", "CSndFile", "CSoxr"]),
+        // Speech-quality metrics (PESQ, STOI/ESTOI, SI-SDR) on plain sample arrays.
+        .target(
+            name: "HushMetrics",
+            dependencies: ["Hush"]),
         // Figures of a denoising run (spectrograms, mask, channel activity) as PNG via libpng.
         .target(
             name: "HushPlot",
@@ -48,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "hush",
             dependencies: [
-                "Hush", "HushAudio", "HushPlot",
+                "Hush", "HushAudio", "HushMetrics", "HushPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -64,6 +68,7 @@ let package = Package(
         .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter"]),
         .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile"]),
         .testTarget(name: "hushTests", dependencies: ["hush"]),
+        .testTarget(name: "HushMetricsTests", dependencies: ["HushMetrics", "HushAudio"]),
         .testTarget(name: "HushPlotTests", dependencies: ["HushPlot", "HushAudio"]),
     ],
     swiftLanguageModes: [.v6]

@@ -13,5 +13,5 @@ struct HushCommand: ParsableCommand {
               hush plot noisy.wav --out fig.png
             """,
         version: "0.1.0",
-        subcommands: [DenoiseCommand.self, PlotCommand.self])
+        subcommands: [DenoiseCommand.self, EvalCommand.self, PlotCommand.self])
 }

@@ -1,0 +1,74 @@
+/// Every quality metric Hush reports for one (clean, enhanced) pair.
+///
+/// A metric the reference tools would not compute for this pair is `nil`, with the reason in
+/// `notes`: pystoi and SI-SDR compare sample by sample and need equal lengths (PESQ aligns the
+/// signals itself, so it is still computed); PESQ WB needs 16 kHz.
+public struct QualityScores: Sendable, Equatable {
+    /// PESQ narrow-band (P.862 + P.862.1 mapping), MOS-LQO.
+    public var pesqNarrowBand: Double?
+    /// PESQ wide-band (P.862.2), MOS-LQO.
+    public var pesqWideBand: Double?
+    /// STOI, 0…1.
+    public var stoi: Double?
+    /// Extended STOI.
+    public var estoi: Double?
+    /// SI-SDR in dB.
+    public var siSDR: Double?
+    /// Segmental SNR in dB.
+    public var segmentalSNR: Double?
+    /// Seconds spent computing PESQ NB and WB (what the speed target is about).
+    public var pesqNarrowBandSeconds: Double?
+    /// Seconds spent computing PESQ WB.
+    public var pesqWideBandSeconds: Double?
+    /// Why a metric is missing, one short line each.
+    public var notes: [String] = []
+
+    /// Computes every metric defined for the pair.
+    ///
+    /// - Parameters:
+    ///   - clean, enhanced: mono signals at `sampleRate`.
+    ///   - pesqSignals: the same pair at 8 or 16 kHz for PESQ, when `sampleRate` is neither
+    ///     (the caller resamples; this module does no file-rate conversion); `nil` otherwise.
+    /// - Throws: `MetricsError.rateMismatch`-style errors only for unusable input (a silent
+    ///   reference, a PESQ failure); a pair that merely lacks a metric gets a note instead.
+    public static func compute(clean: [Float], enhanced: [Float], sampleRate: Int,
+                               pesqSignals: (clean: [Float], enhanced: [Float], sampleRate: Int)? = nil)
+        throws(MetricsError) -> QualityScores {
+        var scores = QualityScores()
+        let pesqInput = pesqSignals ?? (clean, enhanced, sampleRate)
+        guard PESQ.supportedRates.contains(pesqInput.sampleRate) else {
+            throw .unsupportedRate(pesqInput.sampleRate, supported: PESQ.supportedRates)
+        }
+        (scores.pesqNarrowBand, scores.pesqNarrowBandSeconds) = try timedPESQ(pesqInput, .narrowBand)
+        if pesqInput.sampleRate == 16_000 {
+            (scores.pesqWideBand, scores.pesqWideBandSeconds) = try timedPESQ(pesqInput, .wideBand)
+        } else {
+            scores.notes.append("PESQ WB needs 16 kHz; only NB computed")
+        }
+        guard clean.count == enhanced.count else {
+            scores.notes.append("lengths differ (\(clean.count) vs \(enhanced.count) samples): "
+                                + "STOI, ESTOI, SI-SDR and segSNR need equal lengths")
+            return scores
+        }
+        scores.siSDR = try SISDR.decibels(clean: clean, enhanced: enhanced)
+        scores.segmentalSNR = try SegmentalSNR.decibels(clean: clean, enhanced: enhanced, sampleRate: sampleRate)
+        do {
+            scores.stoi = try STOI.score(clean: clean, enhanced: enhanced, sampleRate: sampleRate)
+            scores.estoi = try STOI.score(clean: clean, enhanced: enhanced, sampleRate: sampleRate, extended: true)
+        } catch .tooShort {
+            scores.notes.append("STOI needs at least 30 frames (384 ms) of speech")
+        }
+        return scores
+    }
+
+    private static func timedPESQ(_ input: (clean: [Float], enhanced: [Float], sampleRate: Int),
+                                  _ mode: PESQ.Mode) throws(MetricsError) -> (Double, Double) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let mos = try PESQ.mos(reference: input.clean, degraded: input.enhanced,
+                               sampleRate: input.sampleRate, mode: mode)
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return (mos, seconds)
+    }
+}
