@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "HushPlot", targets: ["HushPlot"]),
         .executable(name: "hush", targets: ["hush"]),
         .executable(name: "hush-bench", targets: ["HushBench"]),
+        .executable(name: "hush-kernel-bench", targets: ["HushKernelBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -62,6 +63,13 @@ let package = Package(
             name: "HushBench",
             dependencies: [
                 "Hush", "HushAudio",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // Per-layer cost and kernels vs OpenBLAS (bench/run); OpenBLAS is dlopen'ed, not linked.
+        .executableTarget(
+            name: "HushKernelBench",
+            dependencies: [
+                "Hush",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
