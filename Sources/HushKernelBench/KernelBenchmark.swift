@@ -24,6 +24,8 @@ struct KernelBenchmark: ParsableCommand {
 
     struct Results: Codable {
         var cpu: String
+        var l2CachePerCore: String
+        var modelWeightBytes: Int
         var openblas: String?
         var budget: Float
         var layersDense: [LayerProfile.Row]
@@ -32,7 +34,8 @@ struct KernelBenchmark: ParsableCommand {
     }
 
     func run() throws {
-        let c = try Model.bundled().configuration
+        let model = try Model.bundled()
+        let c = model.configuration
         let cap = c.channelCap(budget: budget)
         let blas = OpenBLAS()
         _ = LayerProfile.run(configuration: c, active: c.convChannels, frames: 200)  // warm-up
@@ -46,7 +49,9 @@ struct KernelBenchmark: ParsableCommand {
         let shapes = ShapeComparison.shapes(r: c.residualChannels, c: c.convChannels, f: c.bins,
                                             g: c.gateRank, cap: cap)
         let kernels = ShapeComparison.run(shapes, blas: blas, rounds: rounds)
-        let results = Results(cpu: Self.cpuName(), openblas: blas?.configuration, budget: budget,
+        let l2 = (try? String(contentsOfFile: "/sys/devices/system/cpu/cpu0/cache/index2/size", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
+        let results = Results(cpu: Self.cpuName(), l2CachePerCore: l2, modelWeightBytes: model.weightBytes, openblas: blas?.configuration, budget: budget,
                               layersDense: dense, layersPruned: pruned, kernels: kernels)
         print(Self.markdown(results, cap: cap, channels: c.convChannels))
         if let json {
@@ -71,6 +76,8 @@ struct KernelBenchmark: ParsableCommand {
         let tp = r.layersPruned.reduce(0) { $0 + $1.microsecondsPerFrame }
         let md = r.layersDense.reduce(0) { $0 + $1.macsPerFrame }, mp = r.layersPruned.reduce(0) { $0 + $1.macsPerFrame }
         out += "| **sum** | \(md) | \(f(td, 2)) | \(f(Double(md) / td / 1e3, 2)) | \(mp) | \(f(tp, 2)) | \(f(Double(mp) / tp / 1e3, 2)) |\n\n"
+        out += "The model's weights are \(r.modelWeightBytes / 1024) KiB against \(r.l2CachePerCore) of L2 per core: "
+            + "they do not all fit, so in the network much of them streams from L3 every frame, unlike the hot-cache kernel timings below.\n\n"
         out += "Hot kernels vs OpenBLAS on the same shapes, GMAC/s, single thread, hot cache "
             + "(\(r.openblas ?? "OpenBLAS not found: install libopenblas-dev"))\n\n"
         out += "| shape | Hush kernel | Hush | OpenBLAS sgemv | OpenBLAS sgemm (n=1) | Hush / best n=1 | OpenBLAS sgemm, 16 frames batched |\n"
