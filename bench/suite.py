@@ -84,7 +84,7 @@ def main():
     untrained = "trained=0" in model_text
     report.curve(summary, eval_hush, rtfs, published, RESULTS / "quality-compute.png",
                  note="model: untrained placeholder (metadata trained=0)" if untrained else "")
-    sample = speed.excerpt(long_dir, cfg.work / "excerpt-20s.wav", 20)
+    sample = speed.excerpt(long_dir, cfg.work / "long-file-first-20s.wav", 20)
     for b in (1.0, 0.25):
         run([HUSH, "plot", "--budget", b, *hush_model_args(cfg), sample, "--out", RESULTS / f"activity-b{b:.2f}.png"])
 
@@ -204,6 +204,7 @@ Cost vs budget:
     excerpt = (f"From `bench/RESULTS.md` ({started}, `{a.command}`, model {model_text}; "
                f"held-out real speech, {len(cfg.eval_files)} files; quality by `hush eval`):\n"
                f"{UNTRAINED if untrained else ''}\n{main}\n\n"
+               "\\* Peers' peak RSS is that of the Python harness process (see `bench/RESULTS.md`).\n\n"
                f"Hush b=1 runs in {ratio:.3f}× RNNoise's time on one thread (same run). "
                "See `bench/RESULTS.md` for the cross-check against the reference metrics, speed ratios, "
                "per-layer costs, kernels vs OpenBLAS and scaling.")

@@ -68,13 +68,15 @@ def summarise(scored):
     for s, r in scored.items():
         files = {f["name"]: f for f in r["hush"]["files"]}
         ref = {f["name"]: f for f in r["reference"]}
-        row = {"hush": {}, "reference": {}, "max_abs_diff": {}}
+        row = {"hush": {}, "reference": {}, "max_abs_diff": {}, "worst_file": {}}
         for k in keys:
             h = [files[n].get(k) for n in ref if n in files]
             x = [ref[n][k] for n in ref if n in files]
             pairs = [(a, b) for a, b in zip(h, x) if a is not None and b == b]
             row["hush"][k] = sum(a for a, _ in pairs) / len(pairs) if pairs else float("nan")
             row["reference"][k] = sum(b for _, b in pairs) / len(pairs) if pairs else float("nan")
-            row["max_abs_diff"][k] = max((abs(a - b) for a, b in pairs), default=float("nan"))
+            diffs = [(abs(files[n][k] - ref[n][k]), n) for n in ref
+                     if n in files and files[n].get(k) is not None and ref[n][k] == ref[n][k]]
+            row["max_abs_diff"][k], row["worst_file"][k] = max(diffs, default=(float("nan"), None))
         out[s] = row
     return out

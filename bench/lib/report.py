@@ -51,6 +51,12 @@ def crosscheck_table(summary):
             diff = q["max_abs_diff"][k]
             cells.append(f"{f(q['hush'][k], d)} / {f(q['reference'][k], d)} ({'–' if diff != diff else f'{diff:.1e}'})")
         rows.append(f"| {label(s)} | " + " | ".join(cells) + " |")
+    worst = [f"{label(s)} {k} on `{q['worst_file'][k]}` ({q['max_abs_diff'][k]:.3f})"
+             for s, q in summary.items() for k in ("pesq_wb", "pesq_nb", "stoi", "si_sdr")
+             if q["max_abs_diff"][k] == q["max_abs_diff"][k] and q["max_abs_diff"][k] > 0.01]
+    rows.append("")
+    rows.append("Files where Hush's metric and the reference differ by more than 0.01: "
+                + ("; ".join(worst) if worst else "none") + ".")
     return "\n".join(rows)
 
 
