@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "HushKernelBench",
             dependencies: [
-                "Hush",
+                "Hush", "HushAudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -176,13 +176,16 @@ streaming denoiser never has). OpenBLAS gets the active weights already contiguo
 
 ## 6. Scaling
 
-Cost vs input length (`hush denoise`, b = 1, prefixes of the long file; best of 3 up to 60 s):
+Cost vs input length, b = 1: `hush denoise` on prefixes of the long file (best of 3 up to 60 s),
+and the streaming engine alone (`hush-kernel-bench --stream-seconds N`: one `Denoiser` fed one hop
+at a time, no file I/O, a fresh process per length):
 
 {length_t}
 
-Time grows linearly with length (µs per audio second stays flat). The engine's own state is a
-fixed workspace sized from the model at creation (no allocation per frame); the RSS growth with
-length is `hush denoise` holding the whole file (input, 16 kHz copy, output) in memory.
+Time grows linearly with length (µs per audio second stays flat). The streaming engine's peak RSS
+stays flat: its state is a fixed workspace sized from the model at creation, and a frame allocates
+nothing. `hush denoise`'s RSS grows with length because that command holds the whole file
+(input, 16 kHz copy, output) in memory.
 
 Cost vs budget:
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hush
+import HushAudio
 
 /// `hush-kernel-bench`: per-layer time and MACs of one frame, and Hush's hot kernels against
 /// OpenBLAS (`sgemv`, `sgemm`) on the same shapes, single thread, in one run.
@@ -22,6 +23,9 @@ struct KernelBenchmark: ParsableCommand {
     @Option(help: "Write the results as JSON to this file.")
     var json: String?
 
+    @Option(help: ArgumentHelp("Instead: push this many seconds through the streaming engine (no file I/O) and print time and peak RSS as JSON.", valueName: "seconds"))
+    var streamSeconds: Double?
+
     struct Results: Codable {
         var cpu: String
         var l2CachePerCore: String
@@ -34,6 +38,16 @@ struct KernelBenchmark: ParsableCommand {
     }
 
     func run() throws {
+        if let streamSeconds {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent().path
+            let source = try AudioReader.read(path: root + "/audio-fixtures/noisy-speech-16k.wav").downmixedToMono()
+            let row = try StreamScaling.run(seconds: streamSeconds, source: source, budget: 1)
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            print(String(decoding: try encoder.encode(row), as: UTF8.self))
+            return
+        }
         let model = try Model.bundled()
         let c = model.configuration
         let cap = c.channelCap(budget: budget)

@@ -81,10 +81,13 @@ def long_table(summary, long_hush, long_peers):
 
 
 def scaling_tables(length_rows, summary, eval_hush, long_hush, engine):
-    rows = ["| input | processing s | RTF | µs per audio second | peak RSS MiB |", "|---|---|---|---|---|"]
+    rows = ["| input | `hush denoise` processing s | RTF | µs per audio second | peak RSS MiB | streaming engine processing s | RTF | peak RSS MiB |",
+            "|---|---|---|---|---|---|---|---|"]
     for r in length_rows:
+        st = r["stream"]
         rows.append(f"| {r['seconds']} s | {f(r['processing_seconds'], 3)} | {f(r['rtf'], 4)} | "
-                    f"{f(r['processing_seconds'] / r['duration'] * 1e6, 0)} | {f(r['peak_rss_mib'], 0)} |")
+                    f"{f(r['processing_seconds'] / r['duration'] * 1e6, 0)} | {f(r['peak_rss_mib'], 0)} | "
+                    f"{f(st['processing_seconds'], 3)} | {f(st['real_time_factor'], 4)} | {f(st['peak_rss_mib'], 0)} |")
     length = "\n".join(rows)
     by_mode = {row["mode"]: row for row in engine}
     rows = ["| budget | executed MMAC/s | MAC speed-up vs dense | wall speed-up vs dense (engine bench) | RTF, long file | PESQ-WB |",

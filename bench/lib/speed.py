@@ -76,7 +76,8 @@ def peer_latency(long_dir, clip_seconds=6.0):
 
 
 def scaling(cfg, long_dir, lengths):
-    """Hush b=1 on prefixes of the long file: time and peak memory vs input length."""
+    """Hush b=1 on prefixes of the long file (`hush denoise`: whole file in memory) and the
+    streaming engine alone (`hush-kernel-bench --stream-seconds`): time and peak memory vs length."""
     x, sr = read_mono(long_dir / "noisy" / "long.wav")
     d = cfg.work / "scaling"
     d.mkdir(exist_ok=True)
@@ -90,8 +91,10 @@ def scaling(cfg, long_dir, lengths):
             s = parse_denoise(stdout)
             if best is None or s["processing_seconds"] < best["processing_seconds"]:
                 best = dict(s, peak_rss_mib=peak)
-        rows.append({"seconds": seconds, **best})
-        log(f"scaling {seconds} s: {best['processing_seconds']:.3f} s, {best['peak_rss_mib']:.0f} MiB")
+        stream = json.loads(run([KERNEL_BENCH, "--stream-seconds", seconds])[0])
+        rows.append({"seconds": seconds, **best, "stream": stream})
+        log(f"scaling {seconds} s: {best['processing_seconds']:.3f} s, {best['peak_rss_mib']:.0f} MiB; "
+            f"streaming engine {stream['processing_seconds']:.3f} s, {stream['peak_rss_mib']:.0f} MiB")
     return rows
 
 
