@@ -158,7 +158,8 @@ cut back out of each output at its known position, scored by Hush's metrics (PES
 
 ## 4. Speed ratios inside this run
 
-- **Hush b=1 vs RNNoise** (long file, RTF ratio, Hush's faster of two passes around RNNoise's):
+- **Hush b=1 vs RNNoise** (long file, RTF ratio; Hush's fastest of three passes, one just before
+  RNNoise's and two after):
   **{ratio:.3f}** (Hush takes {ratio * 100:.1f}% of RNNoise's time).
 - **Dense vs pruned, executed-MAC ratio vs wall-clock ratio** (`hush-bench`, network only, FFT excluded,
   modes interleaved round by round):
