@@ -6,12 +6,14 @@ let package = Package(
     products: [
         .library(name: "Hush", targets: ["Hush"]),
         .library(name: "HushAudio", targets: ["HushAudio"]),
+        .library(name: "HushPlot", targets: ["HushPlot"]),
         .executable(name: "hush", targets: ["hush"]),
         .executable(name: "hush-bench", targets: ["HushBench"]),
         // libCHush.a for devices and C programs: the C API (include/hush.h) over the core only.
         // (A product cannot be named "hush" beside the executable: SwiftPM silently drops it.
         // examples/c/build.sh ships the archive as libhush.a.)
         .library(name: "CHush", type: .static, targets: ["CHush"]),
+        .executable(name: "hush-kernel-bench", targets: ["HushKernelBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +29,9 @@ let package = Package(
         .systemLibrary(
             name: "CSoxr", pkgConfig: "soxr",
             providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
 
         // The core: streaming STFT, network, kernels. No Foundation, no file I/O.
         // The bundled default model, linked in as read-only data (weights as data, as in RNNoise).
@@ -48,11 +53,15 @@ let package = Package(
         .target(
             name: "HushMetrics",
             dependencies: ["Hush"]),
+        // Figures of a denoising run (spectrograms, mask, channel activity) as PNG via libpng.
+        .target(
+            name: "HushPlot",
+            dependencies: ["Hush", "CPNG"]),
         // The thin command-line tool.
         .executableTarget(
             name: "hush",
             dependencies: [
-                "Hush", "HushAudio", "HushMetrics",
+                "Hush", "HushAudio", "HushMetrics", "HushPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -66,6 +75,13 @@ let package = Package(
                 "Hush", "HushAudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Per-layer cost and kernels vs OpenBLAS (bench/run); OpenBLAS is dlopen'ed, not linked.
+        .executableTarget(
+            name: "HushKernelBench",
+            dependencies: [
+                "Hush", "HushAudio",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter"]),
         .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile", "AllocationCounter"]),
@@ -73,6 +89,7 @@ let package = Package(
         .testTarget(name: "CHushTests", dependencies: ["CHush", "Hush", "AllocationCounter"]),
         .testTarget(name: "HushMetricsTests", dependencies: ["HushMetrics", "HushAudio"],
                     exclude: ["Validation"]),
+        .testTarget(name: "HushPlotTests", dependencies: ["HushPlot", "HushAudio"]),
     ],
     swiftLanguageModes: [.v6]
 )

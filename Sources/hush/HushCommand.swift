@@ -12,9 +12,10 @@ struct HushCommand: ParsableCommand {
               hush denoise noisy.wav clean.wav
               hush denoise --budget 0.25 talk.flac talk-denoised.wav
               sox in.wav -t raw -r 16000 -e signed -b 16 -c 1 - | hush stream > clean.raw
+              hush plot noisy.wav --out fig.png
             """,
         version: "0.1.0",
-        subcommands: [DenoiseCommand.self, StreamCommand.self, EvalCommand.self])
+        subcommands: [DenoiseCommand.self, StreamCommand.self, EvalCommand.self, PlotCommand.self])
 
     /// Entry point: an interrupted run must never leave a half-written output behind.
     static func main() {
