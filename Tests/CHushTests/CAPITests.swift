@@ -102,7 +102,9 @@ struct CAPITests {
         hush_allocation_counting_begin()
         let total = run()
         let allocations = hush_allocation_counting_end()
-        #expect(allocations == 0)
+        // Under a sanitizer the counter is off (-1): the allocation claims are checked elsewhere.
+        let counting = hush_allocation_counting_available() == 1
+        #expect(!counting || allocations == 0)
         #expect(total == speech.count + 256)
         #expect(Array(out[256..<(256 + speech.count)]) == expected)
 
@@ -115,7 +117,8 @@ struct CAPITests {
         _ = hush_get_last_frame_stats(s, &stats)
         _ = hush_reset(s)
         _ = hush_max_output(s, 1000) + hush_max_flush(s) + hush_output_delay(s)
-        #expect(hush_allocation_counting_end() == 0)
+        let controlAllocations = hush_allocation_counting_end()
+        #expect(!counting || controlAllocations == 0)
         #expect(hush_set_budget(s, 0.25) == Self.ok)
         var written: UInt = 0
         _ = speech.withUnsafeBufferPointer { hush_process(s, $0.baseAddress, 2048, &out, UInt(out.count), &written) }
@@ -147,7 +150,8 @@ struct CAPITests {
         #expect(truncated.withUnsafeBufferPointer { hush_create($0.baseAddress, 50, &none) } == Self.invalidModel)
     }
 
-    @Test("hush_get_size bounds the bytes hush_create requests")
+    @Test("hush_get_size bounds the bytes hush_create requests",
+          .enabled(if: hush_allocation_counting_available() == 1, "a sanitizer owns malloc"))
     func size() throws {
         let predicted = hush_get_size(nil, 0)
         var state: OpaquePointer?

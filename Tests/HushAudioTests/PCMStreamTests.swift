@@ -62,7 +62,8 @@ struct PCMStreamTests {
         }
         #expect(a == pcm.count * 4 && b == a)
         #expect(whole == chunked)
-        #expect(allocations == 0)
+        // Under a sanitizer the counter is off (-1).
+        #expect(hush_allocation_counting_available() == 0 || allocations == 0)
         // Delay-compensated: the same samples as the whole-signal API.
         let expected = try Denoiser(model: model).denoise(pcm)
         let got = whole.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
@@ -110,7 +111,7 @@ struct PCMStreamTests {
             }
         }
         #expect(written == pcm.count * 4)
-        #expect(steady == 0)
+        #expect(hush_allocation_counting_available() == 0 || steady == 0)
         print("libsoxr allocations: \(setUp) at its first call, \(steady) in steady state, \(finish) at the end")
     }
 }
