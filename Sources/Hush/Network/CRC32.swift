@@ -1,5 +1,6 @@
-/// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), the checksum zlib's `crc32` computes.
-enum CRC32 {
+/// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), the checksum zlib's `crc32` computes
+/// and the model file's trailer holds (training/FORMAT.md).
+public enum CRC32 {
     private static let table: [UInt32] = (0..<256).map { n in
         var c = UInt32(n)
         for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
@@ -7,7 +8,7 @@ enum CRC32 {
     }
 
     /// The checksum of `bytes`.
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         table.withUnsafeBufferPointer { t in
             for byte in bytes { crc = t[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }

@@ -37,18 +37,9 @@ struct ModelLoadingTests {
     /// Rewrites the trailing CRC so that a deliberate edit reaches the checks behind it.
     static func resealed(_ bytes: [UInt8]) -> [UInt8] {
         var b = bytes
-        let crc = zlibCRC(b.dropLast(4))
+        let crc = b.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0.dropLast(4))) }
         for i in 0..<4 { b[b.count - 4 + i] = UInt8((crc >> (8 * UInt32(i))) & 0xFF) }
         return b
-    }
-
-    static func zlibCRC<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = crc & 1 != 0 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
-        }
-        return crc ^ 0xFFFF_FFFF
     }
 
     @Test("truncations, a flipped byte, bad magic, a wrong version are clear errors")

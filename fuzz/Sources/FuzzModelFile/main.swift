@@ -9,12 +9,7 @@ import Hush
 public func fuzzModelFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var resealed = Array(UnsafeBufferPointer(start: data, count: size))
     if size >= 4 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in resealed[0..<(size - 4)] {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = crc & 1 != 0 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
-        }
-        crc ^= 0xFFFF_FFFF
+        let crc = CRC32.checksum(UnsafeRawBufferPointer(start: data, count: size - 4))
         for i in 0..<4 { resealed[size - 4 + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
     }
     _ = try? Model(bytes: UnsafeRawBufferPointer(start: data, count: size))
