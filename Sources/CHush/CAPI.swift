@@ -1,7 +1,8 @@
 import Hush
 
 // The C API declared in include/hush.h. Every function validates its pointers and sizes and
-// returns a status; none may trap. Nothing here allocates except hush_get_size and hush_create.
+// returns a status; none may trap. Nothing here allocates except hush_create (one block) and the
+// first init of a process per FFT size (FFTW's shared plans).
 
 /// `const char *hush_status_string(int status)`.
 @_cdecl("hush_status_string")
@@ -16,72 +17,146 @@ public func hush_version() -> UnsafePointer<CChar> {
     return UnsafeRawPointer(version.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
-/// Loads the bundled model (NULL, 0) or the caller's bytes.
-private func loadModel(_ bytes: UnsafePointer<UInt8>?, _ size: UInt) -> Result<Model, CStatus> {
+// MARK: caller memory (RNNoise style)
+
+/// `const uint8_t *hush_bundled_model_data(size_t *len)`.
+@_cdecl("hush_bundled_model_data")
+public func hush_bundled_model_data(_ length: UnsafeMutablePointer<UInt>?) -> UnsafePointer<UInt8>? {
+    let bytes = Model.bundledFileBytes
+    length?.pointee = UInt(bytes.count)
+    return bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+}
+
+/// `size_t hush_model_get_size(const uint8_t *file, size_t len)`.
+@_cdecl("hush_model_get_size")
+public func hush_model_get_size(_ bytes: UnsafePointer<UInt8>?, _ size: UInt) -> UInt {
+    guard case .success(let file) = modelFile(bytes, size),
+          let needed = try? ModelImage.requiredBytes(file) else { return 0 }
+    return UInt(needed)
+}
+
+/// `hush_status hush_model_init(void *memory, size_t size, const uint8_t *file, size_t len,
+/// hush_model **out)`.
+@_cdecl("hush_model_init")
+public func hush_model_init(_ memory: UnsafeMutableRawPointer?, _ size: UInt, _ bytes: UnsafePointer<UInt8>?,
+                            _ length: UInt, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    guard let out else { return CStatus.invalidArgument.rawValue }
+    out.pointee = nil
+    guard let memory, size <= UInt(Int.max) else { return CStatus.invalidArgument.rawValue }
+    let file: ModelFile
+    switch modelFile(bytes, length) {
+    case .success(let f): file = f
+    case .failure(let status): return status.rawValue
+    }
     do throws(HushError) {
-        if bytes == nil && size == 0 { return .success(try Model.bundled()) }
-        guard let bytes, size > 0, size <= maximumSampleCount else { return .failure(.invalidArgument) }
-        return .success(try Model(bytes: UnsafeRawBufferPointer(start: bytes, count: Int(size))))
+        let image = try ModelImage.initialize(memory: memory, size: Int(size), file: file)
+        out.pointee = OpaquePointer(image)
+        return CStatus.ok.rawValue
     } catch {
-        return .failure(CStatus(error))
+        return CStatus(error).rawValue
     }
 }
 
-/// Heap bytes on top of the engine's buffers (`MemoryFootprint`), for the worst case, the first
-/// state of a process. Measured for the bundled model with glibc's mallinfo2 (examples/c): a
-/// second state takes the engine buffers plus well under 1 KB (object headers, the state box,
-/// FFTW's two plans); the first one also makes FFTW and the Swift runtime build process-wide
-/// tables (twiddle factors, planner, type metadata), about 220 KB that stay until exit. The C
-/// example fails if hush_create ever takes more than hush_get_size; Tests/CHushTests checks the
-/// peak (model loader temporaries included) in a warm process.
+/// `size_t hush_state_get_size(const hush_model *model)`.
+@_cdecl("hush_state_get_size")
+public func hush_state_get_size(_ model: OpaquePointer?) -> UInt {
+    guard let m = loadedModel(model) else { return 0 }
+    return UInt(DenoiserState.requiredBytes(model: m))
+}
+
+/// `hush_status hush_init(void *memory, size_t size, const hush_model *model, float budget,
+/// hush_state **out)`.
+@_cdecl("hush_init")
+public func hush_init(_ memory: UnsafeMutableRawPointer?, _ size: UInt, _ model: OpaquePointer?,
+                      _ budget: Float, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    guard let out else { return CStatus.invalidArgument.rawValue }
+    out.pointee = nil
+    guard let memory, size <= UInt(Int.max), let m = loadedModel(model) else {
+        return CStatus.invalidArgument.rawValue
+    }
+    // <= 0 selects the model's default; NaN and values above 1 are refused by the state.
+    let chosen: Float? = budget <= 0 ? nil : budget
+    do throws(HushError) {
+        let state = try DenoiserState.initialize(memory: memory, size: Int(size), model: m, budget: chosen)
+        out.pointee = OpaquePointer(state)
+        return CStatus.ok.rawValue
+    } catch {
+        return CStatus(error).rawValue
+    }
+}
+
+// MARK: heap (hush_create), on top of the caller-memory path
+
+/// Heap bytes on top of the model's and the state's arenas, for the worst case, the first
+/// state of a process: FFTW's plans for the model's frame length (made once per process and
+/// shared by every later state) and the Swift runtime's process-wide tables (type metadata).
+/// Measured for the bundled model with glibc's mallinfo2 (examples/c): about 220 KB the first
+/// time, nothing beyond the block afterwards. The C example fails if hush_create ever takes more
+/// than hush_get_size; Tests/CHushTests checks the peak in a warm process.
 let fixedAllowance = 256 * 1024
 
 /// `size_t hush_get_size(const uint8_t *model, size_t model_size)`.
 @_cdecl("hush_get_size")
 public func hush_get_size(_ model: UnsafePointer<UInt8>?, _ size: UInt) -> UInt {
-    guard case .success(let loaded) = loadModel(model, size) else { return 0 }
-    return UInt(MemoryFootprint(configuration: loaded.configuration).total + fixedAllowance)
+    guard case .success(let file) = modelFile(model, size),
+          let modelBytes = try? ModelImage.requiredBytes(file),
+          let stateBytes = try? DenoiserState.requiredBytes(file: file) else { return 0 }
+    return UInt(modelBytes + stateBytes + fixedAllowance)
 }
 
-/// `hush_status hush_create(const uint8_t *model, size_t model_size, hush_state **out)`.
+/// `hush_status hush_create(const uint8_t *model, size_t model_size, hush_state **out)`:
+/// one block holding the model's arena and then the state's, built by hush_model_init and
+/// hush_init's code.
 @_cdecl("hush_create")
 public func hush_create(_ model: UnsafePointer<UInt8>?, _ size: UInt,
                         _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     guard let out else { return CStatus.invalidArgument.rawValue }
     out.pointee = nil
-    let loaded: Model
-    switch loadModel(model, size) {
-    case .success(let m): loaded = m
+    let file: ModelFile
+    switch modelFile(model, size) {
+    case .success(let f): file = f
     case .failure(let status): return status.rawValue
     }
-    let engine: CEngine
+    let modelBytes: Int, stateBytes: Int
     do throws(HushError) {
-        engine = try CEngine(model: loaded)
+        modelBytes = try ModelImage.requiredBytes(file)
+        stateBytes = try DenoiserState.requiredBytes(file: file)
     } catch {
         return CStatus(error).rawValue
     }
-    let box = UnsafeMutablePointer<CStateBox>.allocate(capacity: 1)
-    box.initialize(to: CStateBox(tag: CStateBox.liveTag, engine: .passRetained(engine)))
-    out.pointee = OpaquePointer(box)
-    return CStatus.ok.rawValue
+    let block = UnsafeMutableRawPointer.allocate(byteCount: modelBytes + stateBytes, alignment: Arena.alignment)
+    do throws(HushError) {
+        let image = try ModelImage.initialize(memory: block, size: modelBytes, file: file)
+        let state = try DenoiserState.initialize(memory: block + modelBytes, size: stateBytes,
+                                                 model: image, budget: nil)
+        state.pointee.ownedMemory = block
+        out.pointee = OpaquePointer(state)
+        return CStatus.ok.rawValue
+    } catch {
+        block.deallocate()
+        return CStatus(error).rawValue
+    }
 }
 
-/// `void hush_destroy(hush_state *state)`.
+/// `void hush_destroy(hush_state *state)`: frees hush_create's block; for a state built by
+/// hush_init in caller memory it only marks the state dead (the memory is the caller's).
 @_cdecl("hush_destroy")
 public func hush_destroy(_ state: OpaquePointer?) {
-    guard let state, engine(state) != nil else { return }
-    let box = UnsafeMutablePointer<CStateBox>(state)
-    box.pointee.tag = 0
-    box.pointee.engine.release()
-    box.deinitialize(count: 1)
-    box.deallocate()
+    guard let s = denoiser(state) else { return }
+    s.pointee.tag = 0
+    if let block = s.pointee.ownedMemory {
+        // The model's arena lies in the same block, before the state: it dies with it.
+        let model = UnsafeMutablePointer(mutating: s.pointee.model)
+        model.pointee.tag = 0
+        block.deallocate()
+    }
 }
 
 /// `size_t hush_max_output(const hush_state *state, size_t n)`.
 @_cdecl("hush_max_output")
 public func hush_max_output(_ state: OpaquePointer?, _ n: UInt) -> UInt {
-    guard let e = engine(state), n <= maximumSampleCount else { return 0 }
-    return UInt(e.denoiser.outputCount(forInputCount: Int(n)))
+    guard let s = denoiser(state), n <= maximumSampleCount else { return 0 }
+    return UInt(s.pointee.stft.pointee.outputCount(forInputCount: Int(n)))
 }
 
 /// `hush_status hush_process(hush_state *, const float *in, size_t n, float *out, size_t cap,
@@ -91,12 +166,12 @@ public func hush_process(_ state: OpaquePointer?, _ input: UnsafePointer<Float>?
                          _ output: UnsafeMutablePointer<Float>?, _ capacity: UInt,
                          _ written: UnsafeMutablePointer<UInt>?) -> Int32 {
     written?.pointee = 0
-    guard let e = engine(state), let written, n <= maximumSampleCount, capacity <= maximumSampleCount,
+    guard let s = denoiser(state), let written, n <= maximumSampleCount, capacity <= maximumSampleCount,
           input != nil || n == 0, output != nil || capacity == 0 else {
         return CStatus.invalidArgument.rawValue
     }
     do throws(HushError) {
-        let count = try e.denoiser.process(UnsafeBufferPointer(start: input, count: Int(n)),
+        let count = try s.pointee.process(UnsafeBufferPointer(start: input, count: Int(n)),
                                            into: UnsafeMutableBufferPointer(start: output, count: Int(capacity)))
         written.pointee = UInt(count)
         return CStatus.ok.rawValue
@@ -108,8 +183,8 @@ public func hush_process(_ state: OpaquePointer?, _ input: UnsafePointer<Float>?
 /// `size_t hush_max_flush(const hush_state *state)`.
 @_cdecl("hush_max_flush")
 public func hush_max_flush(_ state: OpaquePointer?) -> UInt {
-    guard let e = engine(state) else { return 0 }
-    return UInt(e.denoiser.maximumFinishCount)
+    guard let s = denoiser(state) else { return 0 }
+    return UInt(s.pointee.stft.pointee.maximumFinishCount)
 }
 
 /// `hush_status hush_flush(hush_state *, float *out, size_t cap, size_t *written)`.
@@ -117,14 +192,14 @@ public func hush_max_flush(_ state: OpaquePointer?) -> UInt {
 public func hush_flush(_ state: OpaquePointer?, _ output: UnsafeMutablePointer<Float>?, _ capacity: UInt,
                        _ written: UnsafeMutablePointer<UInt>?) -> Int32 {
     written?.pointee = 0
-    guard let e = engine(state), let written, capacity <= maximumSampleCount,
+    guard let s = denoiser(state), let written, capacity <= maximumSampleCount,
           output != nil || capacity == 0 else {
         return CStatus.invalidArgument.rawValue
     }
     do throws(HushError) {
-        let count = try e.denoiser.finish(into: UnsafeMutableBufferPointer(start: output, count: Int(capacity)))
+        let count = try s.pointee.finish(into: UnsafeMutableBufferPointer(start: output, count: Int(capacity)))
         written.pointee = UInt(count)
-        e.denoiser.reset()
+        s.pointee.reset()
         return CStatus.ok.rawValue
     } catch {
         return CStatus(error).rawValue
@@ -134,9 +209,9 @@ public func hush_flush(_ state: OpaquePointer?, _ output: UnsafeMutablePointer<F
 /// `hush_status hush_set_budget(hush_state *state, float budget)`.
 @_cdecl("hush_set_budget")
 public func hush_set_budget(_ state: OpaquePointer?, _ budget: Float) -> Int32 {
-    guard let e = engine(state) else { return CStatus.invalidArgument.rawValue }
+    guard let s = denoiser(state) else { return CStatus.invalidArgument.rawValue }
     do throws(HushError) {
-        try e.network.setBudget(budget)
+        try s.pointee.network.pointee.setBudget(budget)
         return CStatus.ok.rawValue
     } catch {
         return CStatus(error).rawValue
@@ -146,7 +221,7 @@ public func hush_set_budget(_ state: OpaquePointer?, _ budget: Float) -> Int32 {
 /// `float hush_get_budget(const hush_state *state)`.
 @_cdecl("hush_get_budget")
 public func hush_get_budget(_ state: OpaquePointer?) -> Float {
-    engine(state)?.network.budget ?? 0
+    denoiser(state)?.pointee.network.pointee.budget ?? 0
 }
 
 /// `hush_frame_stats` of include/hush.h, for Swift callers (tests). The C entry point writes the
@@ -171,14 +246,15 @@ public struct CFrameStats {
 /// `hush_status hush_get_last_frame_stats(const hush_state *, hush_frame_stats *)`.
 @_cdecl("hush_get_last_frame_stats")
 public func hush_get_last_frame_stats(_ state: OpaquePointer?, _ stats: UnsafeMutableRawPointer?) -> Int32 {
-    guard let e = engine(state), let stats else { return CStatus.invalidArgument.rawValue }
-    let frames = e.denoiser.framesProcessed
-    let last = e.network.lastFrame
+    guard let s = denoiser(state), let stats else { return CStatus.invalidArgument.rawValue }
+    let frames = s.pointee.framesProcessed
+    let network = s.pointee.network
+    let last = network.pointee.lastFrame
     let ran = frames > 0
     stats.storeBytes(of: UInt64(last.denseMACs), toByteOffset: 0, as: UInt64.self)
     stats.storeBytes(of: ran ? UInt64(last.executedMACs) : 0, toByteOffset: 8, as: UInt64.self)
     stats.storeBytes(of: ran ? last.activeFraction : 0, toByteOffset: 16, as: Float.self)
-    stats.storeBytes(of: e.network.budget, toByteOffset: 20, as: Float.self)
+    stats.storeBytes(of: network.pointee.budget, toByteOffset: 20, as: Float.self)
     stats.storeBytes(of: UInt64(frames), toByteOffset: 24, as: UInt64.self)
     return CStatus.ok.rawValue
 }
@@ -186,31 +262,31 @@ public func hush_get_last_frame_stats(_ state: OpaquePointer?, _ stats: UnsafeMu
 /// `hush_status hush_reset(hush_state *state)`.
 @_cdecl("hush_reset")
 public func hush_reset(_ state: OpaquePointer?) -> Int32 {
-    guard let e = engine(state) else { return CStatus.invalidArgument.rawValue }
-    e.denoiser.reset()
+    guard let s = denoiser(state) else { return CStatus.invalidArgument.rawValue }
+    s.pointee.reset()
     return CStatus.ok.rawValue
 }
 
 /// `uint32_t hush_sample_rate(const hush_state *state)`.
 @_cdecl("hush_sample_rate")
 public func hush_sample_rate(_ state: OpaquePointer?) -> UInt32 {
-    engine(state).map { UInt32($0.denoiser.configuration.sampleRate) } ?? 0
+    denoiser(state).map { UInt32($0.pointee.stft.pointee.configuration.sampleRate) } ?? 0
 }
 
 /// `size_t hush_hop_size(const hush_state *state)`.
 @_cdecl("hush_hop_size")
 public func hush_hop_size(_ state: OpaquePointer?) -> UInt {
-    engine(state).map { UInt($0.denoiser.configuration.hop) } ?? 0
+    denoiser(state).map { UInt($0.pointee.stft.pointee.configuration.hop) } ?? 0
 }
 
 /// `size_t hush_output_delay(const hush_state *state)`.
 @_cdecl("hush_output_delay")
 public func hush_output_delay(_ state: OpaquePointer?) -> UInt {
-    engine(state).map { UInt($0.denoiser.outputDelay) } ?? 0
+    denoiser(state).map { UInt($0.pointee.stft.pointee.configuration.outputDelay) } ?? 0
 }
 
 /// `size_t hush_latency_samples(const hush_state *state)`.
 @_cdecl("hush_latency_samples")
 public func hush_latency_samples(_ state: OpaquePointer?) -> UInt {
-    engine(state).map { UInt($0.denoiser.configuration.latencySamples) } ?? 0
+    denoiser(state).map { UInt($0.pointee.stft.pointee.configuration.latencySamples) } ?? 0
 }

@@ -24,42 +24,45 @@ enum CStatus: Int32, Error {
         case .ok: return "ok"
         case .invalidArgument: return "invalid argument (NULL or destroyed state, NULL buffer, value out of range)"
         case .invalidModel: return "invalid model (not a Hush model file, corrupt, or unsupported)"
-        case .bufferTooSmall: return "output buffer too small"
+        case .bufferTooSmall: return "buffer too small (output samples, or the memory given to hush_model_init/hush_init)"
         case .fftUnavailable: return "FFTW could not plan the model's FFT"
         case nil: return "unknown status"
         }
     }
 }
 
-/// What a `hush_state *` points to: a tag that marks a live state, and the engine. The tag lets
-/// a call on a NULL, foreign or destroyed pointer fail with a code on a best-effort basis (a
-/// freed block may be reused, so this cannot be a guarantee).
-struct CStateBox {
-    static let liveTag: UInt64 = 0x4855_5348_4C49_5645  // "HUSHLIVE"
-    var tag: UInt64
-    var engine: Unmanaged<CEngine>
-}
-
-/// The engine behind a C state: the same `Denoiser` every other use of Hush runs.
-final class CEngine {
-    let denoiser: Denoiser
-    let network: GatedNetwork
-
-    init(model: Model) throws(HushError) {
-        let denoiser = try Denoiser(model: model)
-        guard let network = denoiser.network else { throw .invalidModel("no network") }
-        self.denoiser = denoiser
-        self.network = network
-    }
-}
-
-/// Resolves a C state pointer to its engine, or nil for NULL or a pointer without the live tag.
+/// Resolves a C state pointer to the denoiser it points to, or nil for NULL, a misaligned
+/// pointer or one without the live tag. The tag lets a call on a foreign or destroyed pointer
+/// fail with a code on a best-effort basis (freed memory may be reused: not a guarantee).
 @inline(__always)
-func engine(_ state: OpaquePointer?) -> CEngine? {
-    guard let state else { return nil }
-    let box = UnsafeMutablePointer<CStateBox>(state)
-    guard box.pointee.tag == CStateBox.liveTag else { return nil }
-    return box.pointee.engine.takeUnretainedValue()
+func denoiser(_ state: OpaquePointer?) -> UnsafeMutablePointer<DenoiserState>? {
+    guard let state, UInt(bitPattern: state) % UInt(Arena.alignment) == 0 else { return nil }
+    let p = UnsafeMutablePointer<DenoiserState>(state)
+    return p.pointee.tag == DenoiserState.liveTag ? p : nil
+}
+
+/// Resolves a C model pointer (`hush_model *`) to the loaded model, or nil (as `denoiser`).
+@inline(__always)
+func loadedModel(_ model: OpaquePointer?) -> UnsafePointer<ModelImage>? {
+    guard let model, UInt(bitPattern: model) % UInt(Arena.alignment) == 0 else { return nil }
+    let p = UnsafePointer<ModelImage>(model)
+    return p.pointee.tag == ModelImage.liveTag ? p : nil
+}
+
+/// The bytes of a model file argument: the caller's, or the bundled model's for (NULL, 0).
+func modelFile(_ bytes: UnsafePointer<UInt8>?, _ size: UInt) -> Result<ModelFile, CStatus> {
+    let raw: UnsafeRawBufferPointer
+    if bytes == nil && size == 0 {
+        raw = Model.bundledFileBytes
+    } else {
+        guard let bytes, size > 0, size <= maximumSampleCount else { return .failure(.invalidArgument) }
+        raw = UnsafeRawBufferPointer(start: bytes, count: Int(size))
+    }
+    do throws(HushError) {
+        return .success(try ModelFile(bytes: raw))
+    } catch {
+        return .failure(CStatus(error))
+    }
 }
 
 /// Largest sample count accepted in one call: far beyond any real buffer, small enough that no

@@ -16,15 +16,15 @@ public enum Gating: Sendable {
     case denseUngated
 }
 
-/// The gated convolutional network as a spectral stage (training/FORMAT.md, "The network").
+/// The gated convolutional network's state (training/FORMAT.md, "The network"): a plain struct
+/// of pointers and scalars whose buffers are carved from an arena (`place`), referencing a
+/// `ModelImage` that must outlive it. The frame code lives here, once; `GatedNetwork` owns one.
 ///
 /// Per frame: features → front-end → for each block: gate scores, budget-capped active set, then
 /// pw1 rows, depthwise taps and pw2 columns of the active channels only → back-end mask → masked
 /// spectrum. An inactive channel's weights are never read. All state (the causal histories) and
 /// scratch live in buffers sized from the model at creation; a frame allocates nothing.
-public final class GatedNetwork: SpectralStage {
-    /// The weights and architecture.
-    public let model: Model
+public struct NetworkState {
     /// Kernels in use.
     public let kernels: KernelChoice
     /// Whether the gates run.
@@ -32,83 +32,87 @@ public final class GatedNetwork: SpectralStage {
     /// Statistics of the last frame run.
     public private(set) var lastFrame: FrameStatistics
 
-    private let config: ModelConfiguration
-    /// The model's per-block weight pointers, copied out of the array so that the frame loop
-    /// indexes plain memory (no generic iteration, which can box elements in unoptimised builds).
-    private let blocks: UnsafeMutablePointer<Model.BlockWeights>
-    private var cap: Int
-    private var budgetValue: Float
-    private var frameIndex = 0
-    private var referenceMACs = 0
+    let config: ModelShape
+    /// The model's tensor pointers (a copy of its handle; the weights stay in the model's arena).
+    let model: ModelImage
+    /// The model's per-block weight table (in the model's arena), indexed as plain memory.
+    let blocks: UnsafeMutablePointer<ModelImage.BlockWeights>
+    var cap: Int
+    var budgetValue: Float
+    var frameIndex = 0
+    var referenceMACs = 0
 
-    // Workspace, one allocation each, sized at creation.
-    private let features: UnsafeMutablePointer<Float>   // [F]
-    private let residual: UnsafeMutablePointer<Float>   // [R]
-    private let gateHidden: UnsafeMutablePointer<Float> // [G]
-    private let scores: UnsafeMutablePointer<Float>     // [B, C]: kept per block for inspection
-    private let selectionKeys: UnsafeMutablePointer<UInt32> // [C]
-    private let active: UnsafeMutablePointer<Int32>     // [B, C]: active lists per block
-    private let activeCounts: UnsafeMutablePointer<Int> // [B]
-    private let compactU: UnsafeMutablePointer<Float>   // [C]
-    private let compactV: UnsafeMutablePointer<Float>   // [C]
-    private let maskBuffer: UnsafeMutablePointer<Float> // [F]
-    private let tapPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>> // [K]
-    private let allHiddenUnits: UnsafeMutablePointer<Int32> // [G]: 0, 1, …, G−1
+    // Workspace, carved from the arena, sized at creation.
+    let features: UnsafeMutablePointer<Float>   // [F]
+    let residual: UnsafeMutablePointer<Float>   // [R]
+    let gateHidden: UnsafeMutablePointer<Float> // [G]
+    let scores: UnsafeMutablePointer<Float>     // [B, C]: kept per block for inspection
+    let selectionKeys: UnsafeMutablePointer<UInt32> // [C]
+    let active: UnsafeMutablePointer<Int32>     // [B, C]: active lists per block
+    let activeCounts: UnsafeMutablePointer<Int> // [B]
+    let compactU: UnsafeMutablePointer<Float>   // [C]
+    let compactV: UnsafeMutablePointer<Float>   // [C]
+    let maskBuffer: UnsafeMutablePointer<Float> // [F]
+    let tapPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>> // [K]
+    let allHiddenUnits: UnsafeMutablePointer<Int32> // [G]: 0, 1, …, G−1
     /// Per block, the causal history of u: `slots[i]` frames × C, frame t in slot t mod slots[i].
-    private let histories: UnsafeMutablePointer<Float>
-    private let historyOffsets: UnsafeMutablePointer<Int> // [B]
-    private let historySlots: UnsafeMutablePointer<Int>   // [B]
-    private let historyCount: Int
+    let histories: UnsafeMutablePointer<Float>
+    let historyOffsets: UnsafeMutablePointer<Int> // [B]
+    let historySlots: UnsafeMutablePointer<Int>   // [B]
+    let historyCount: Int
     // Running totals.
-    private let fractionSum: UnsafeMutablePointer<Double> // [B]
-    private let fractionMin: UnsafeMutablePointer<Float>  // [B]
-    private let fractionMax: UnsafeMutablePointer<Float>  // [B]
-    private var totalFrames = 0
-    private var totalExecuted = 0
+    let fractionSum: UnsafeMutablePointer<Double> // [B]
+    let fractionMin: UnsafeMutablePointer<Float>  // [B]
+    let fractionMax: UnsafeMutablePointer<Float>  // [B]
+    var totalFrames = 0
+    var totalExecuted = 0
 
-    /// Creates a network over `model` at `budget` (default: the model's), with its own state.
+    /// Carves a network over `model` (whose architecture is `shape`, block dilations
+    /// `dilations`) at `budget` (nil: the model's default) from `arena`, and initialises it when
+    /// the arena can be written; returns a placeholder over a measuring or overflowed arena.
+    /// `model` is only read when the arena can be written.
     /// - Throws: `HushError.invalidConfiguration` for a budget outside (0, 1].
-    public init(model: Model, budget: Float? = nil, kernels: KernelChoice = .fast,
-                gating: Gating = .dynamic) throws(HushError) {
-        self.model = model
-        self.kernels = kernels
-        self.gating = gating
-        let config = model.configuration
-        self.config = config
+    public static func place(model: UnsafePointer<ModelImage>, shape config: ModelShape,
+                             dilations: UnsafePointer<Int>, budget: Float? = nil,
+                             kernels: KernelChoice = .fast, gating: Gating = .dynamic,
+                             in arena: inout Arena) throws(HushError) -> UnsafeMutablePointer<NetworkState> {
         let b = budget ?? config.defaultBudget
         guard b > 0, b <= 1 else { throw .invalidConfiguration("budget \(b) outside (0, 1]") }
-        budgetValue = b
-        cap = config.channelCap(budget: b)
         let (R, C, G, K, F, B) = (config.residualChannels, config.convChannels, config.gateRank,
                                   config.kernelSize, config.bins, config.blocks)
-        blocks = .allocate(capacity: B)
-        blocks.initialize(from: model.blockWeights, count: B)
-        features = .allocate(capacity: F)
-        residual = .allocate(capacity: R)
-        gateHidden = .allocate(capacity: G)
-        scores = .allocate(capacity: B * C)
-        selectionKeys = .allocate(capacity: C)
-        active = .allocate(capacity: B * C)
-        activeCounts = .allocate(capacity: B)
-        compactU = .allocate(capacity: C)
-        compactV = .allocate(capacity: C)
-        maskBuffer = .allocate(capacity: F)
-        tapPointers = .allocate(capacity: K)
-        allHiddenUnits = .allocate(capacity: G)
-        for g in 0..<G { (allHiddenUnits + g).initialize(to: Int32(g)) }
-        historyOffsets = .allocate(capacity: B)
-        historySlots = .allocate(capacity: B)
+        func take<T>(_ type: T.Type, _ count: Int) -> UnsafeMutablePointer<T> {
+            arena.take(type, count: count, for: .networkScratch)
+        }
+        let state = take(NetworkState.self, 1)
+        let features = take(Float.self, F)
+        let residual = take(Float.self, R)
+        let gateHidden = take(Float.self, G)
+        let scores = take(Float.self, B * C)
+        let selectionKeys = take(UInt32.self, C)
+        let active = take(Int32.self, B * C)
+        let activeCounts = take(Int.self, B)
+        let compactU = take(Float.self, C)
+        let compactV = take(Float.self, C)
+        let maskBuffer = take(Float.self, F)
+        let tapPointers = take(UnsafeMutablePointer<Float>.self, K)
+        let allHiddenUnits = take(Int32.self, G)
+        let historyOffsets = take(Int.self, B)
+        let historySlots = take(Int.self, B)
+        let fractionSum = take(Double.self, B)
+        let fractionMin = take(Float.self, B)
+        let fractionMax = take(Float.self, B)
         var offset = 0
+        for i in 0..<B { offset += ((K - 1) * dilations[i] + 1) * C }
+        let histories = arena.take(Float.self, count: offset, for: .networkState)
+        guard arena.canWrite else { return state }
+
+        for g in 0..<G { (allHiddenUnits + g).initialize(to: Int32(g)) }
+        offset = 0
         for i in 0..<B {
             historyOffsets[i] = offset
-            historySlots[i] = (K - 1) * config.dilations[i] + 1
+            historySlots[i] = (K - 1) * dilations[i] + 1
             offset += historySlots[i] * C
         }
-        historyCount = offset
-        histories = .allocate(capacity: offset)
-        fractionSum = .allocate(capacity: B)
-        fractionMin = .allocate(capacity: B)
-        fractionMax = .allocate(capacity: B)
         features.initialize(repeating: 0, count: F)
         residual.initialize(repeating: 0, count: R)
         gateHidden.initialize(repeating: 0, count: G)
@@ -124,17 +128,18 @@ public final class GatedNetwork: SpectralStage {
         fractionSum.initialize(repeating: 0, count: B)
         fractionMin.initialize(repeating: .infinity, count: B)
         fractionMax.initialize(repeating: 0, count: B)
-        lastFrame = FrameStatistics(executedMACs: 0, denseMACs: config.denseMACsPerFrame,
-                                    activeFraction: 0)
-    }
-
-    deinit {
-        blocks.deallocate(); features.deallocate(); residual.deallocate(); gateHidden.deallocate()
-        scores.deallocate(); selectionKeys.deallocate(); active.deallocate()
-        activeCounts.deallocate(); compactU.deallocate(); compactV.deallocate()
-        maskBuffer.deallocate(); tapPointers.deallocate(); allHiddenUnits.deallocate(); histories.deallocate()
-        historyOffsets.deallocate(); historySlots.deallocate()
-        fractionSum.deallocate(); fractionMin.deallocate(); fractionMax.deallocate()
+        state.initialize(to: NetworkState(
+            kernels: kernels, gating: gating,
+            lastFrame: FrameStatistics(executedMACs: 0, denseMACs: config.denseMACsPerFrame, activeFraction: 0),
+            config: config, model: model.pointee, blocks: model.pointee.blocks,
+            cap: config.channelCap(budget: b), budgetValue: b,
+            features: features, residual: residual, gateHidden: gateHidden, scores: scores,
+            selectionKeys: selectionKeys, active: active, activeCounts: activeCounts,
+            compactU: compactU, compactV: compactV, maskBuffer: maskBuffer, tapPointers: tapPointers,
+            allHiddenUnits: allHiddenUnits, histories: histories, historyOffsets: historyOffsets,
+            historySlots: historySlots, historyCount: offset, fractionSum: fractionSum,
+            fractionMin: fractionMin, fractionMax: fractionMax))
+        return state
     }
 
     /// The budget b: each gated block computes at most ceil(b·C) channels. Takes effect at the
@@ -143,7 +148,7 @@ public final class GatedNetwork: SpectralStage {
 
     /// Sets the budget.
     /// - Throws: `HushError.invalidConfiguration` unless 0 < b ≤ 1 (NaN included).
-    public func setBudget(_ b: Float) throws(HushError) {
+    public mutating func setBudget(_ b: Float) throws(HushError) {
         guard b > 0, b <= 1 else { throw .invalidConfiguration("budget \(b) outside (0, 1]") }
         budgetValue = b
         cap = config.channelCap(budget: b)
@@ -177,7 +182,7 @@ public final class GatedNetwork: SpectralStage {
     }
 
     /// Clears the causal histories and the totals.
-    public func reset() {
+    public mutating func reset() {
         histories.update(repeating: 0, count: historyCount)
         frameIndex = 0
         totalFrames = 0
@@ -189,7 +194,7 @@ public final class GatedNetwork: SpectralStage {
     }
 
     /// Runs one frame: reads the spectrum, writes the masked spectrum.
-    public func process(spectrum: UnsafeMutablePointer<Float>, bins: Int) {
+    public mutating func process(spectrum: UnsafeMutablePointer<Float>, bins: Int) {
         let (R, C, G, K, F) = (config.residualChannels, config.convChannels, config.gateRank,
                                config.kernelSize, config.bins)
         switch kernels {
@@ -280,7 +285,7 @@ public final class GatedNetwork: SpectralStage {
     // MARK: kernel dispatch
 
     @inline(__always)
-    private func matVec(_ w: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+    private mutating func matVec(_ w: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
                         _ x: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
                         _ y: UnsafeMutablePointer<Float>) {
         switch kernels {
@@ -291,7 +296,7 @@ public final class GatedNetwork: SpectralStage {
     }
 
     @inline(__always)
-    private func gatherRows(_ w: UnsafeMutablePointer<Float>, cols: Int,
+    private mutating func gatherRows(_ w: UnsafeMutablePointer<Float>, cols: Int,
                             _ list: UnsafeMutablePointer<Int32>, _ n: Int,
                             _ x: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
                             _ y: UnsafeMutablePointer<Float>) {
@@ -304,7 +309,7 @@ public final class GatedNetwork: SpectralStage {
     }
 
     @inline(__always)
-    private func depthwise(_ taps: UnsafeMutablePointer<Float>, _ k: Int,
+    private mutating func depthwise(_ taps: UnsafeMutablePointer<Float>, _ k: Int,
                            _ list: UnsafeMutablePointer<Int32>, _ n: Int,
                            _ b: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
         switch kernels {
@@ -318,7 +323,7 @@ public final class GatedNetwork: SpectralStage {
     }
 
     @inline(__always)
-    private func scatterAccumulate(_ wT: UnsafeMutablePointer<Float>, cols: Int,
+    private mutating func scatterAccumulate(_ wT: UnsafeMutablePointer<Float>, cols: Int,
                                    _ list: UnsafeMutablePointer<Int32>, _ n: Int,
                                    _ v: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
         switch kernels {
@@ -332,7 +337,7 @@ public final class GatedNetwork: SpectralStage {
     /// s = b2 + W2·h computed as b2 + Σ_g h[g]·W2ᵀ[g, :], so that each step is a long
     /// contiguous SIMD row instead of C short dot products of length G.
     @inline(__always)
-    private func gateScores(_ w2T: UnsafeMutablePointer<Float>, _ b2: UnsafeMutablePointer<Float>,
+    private mutating func gateScores(_ w2T: UnsafeMutablePointer<Float>, _ b2: UnsafeMutablePointer<Float>,
                             _ channels: Int, _ rank: Int, _ s: UnsafeMutablePointer<Float>) {
         s.update(from: b2, count: channels)
         scatterAccumulate(w2T, cols: channels, allHiddenUnits, rank, gateHidden, s)
@@ -342,4 +347,71 @@ public final class GatedNetwork: SpectralStage {
     private func relu(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
         for i in 0..<n where x[i] < 0 { x[i] = 0 }
     }
+}
+
+/// The gated convolutional network as a spectral stage: a thin owner of one block holding a
+/// `NetworkState` (which see), over a `Model` it keeps alive.
+public final class GatedNetwork: SpectralStage {
+    /// The weights and architecture.
+    public let model: Model
+    private let state: UnsafeMutablePointer<NetworkState>
+    private let memory: UnsafeMutableRawPointer
+
+    /// Creates a network over `model` at `budget` (default: the model's), with its own state.
+    /// - Throws: `HushError.invalidConfiguration` for a budget outside (0, 1].
+    public init(model: Model, budget: Float? = nil, kernels: KernelChoice = .fast,
+                gating: Gating = .dynamic) throws(HushError) {
+        self.model = model
+        let image = UnsafePointer(model.image)
+        let shape = image.pointee.shape
+        let dilations = UnsafePointer(image.pointee.dilations)
+        var measure = Arena.measuring()
+        _ = try NetworkState.place(model: image, shape: shape, dilations: dilations, budget: budget,
+                                   kernels: kernels, gating: gating, in: &measure)
+        let bytes = Arena.requiredSize(measured: measure.used)
+        memory = .allocate(byteCount: bytes, alignment: Arena.alignment)
+        var arena = Arena(memory: memory, size: bytes)
+        do {
+            state = try NetworkState.place(model: image, shape: shape, dilations: dilations, budget: budget,
+                                           kernels: kernels, gating: gating, in: &arena)
+        } catch {
+            memory.deallocate()
+            throw error
+        }
+    }
+
+    deinit { memory.deallocate() }
+
+    /// Kernels in use.
+    public var kernels: KernelChoice { state.pointee.kernels }
+    /// Whether the gates run.
+    public var gating: Gating { state.pointee.gating }
+    /// Statistics of the last frame run.
+    public var lastFrame: FrameStatistics { state.pointee.lastFrame }
+    /// The budget b (`NetworkState.budget`).
+    public var budget: Float { state.pointee.budget }
+    /// Sets the budget, from the next frame on.
+    /// - Throws: `HushError.invalidConfiguration` unless 0 < b ≤ 1 (NaN included).
+    public func setBudget(_ b: Float) throws(HushError) { try state.pointee.setBudget(b) }
+    /// The channel cap in force, ceil(b·C).
+    public var channelCap: Int { state.pointee.channelCap }
+    /// The mask of the last frame, `bins` values in (0, 1).
+    public var lastMask: UnsafeBufferPointer<Float> { state.pointee.lastMask }
+    /// The active channels of block `i` in the last frame, ascending.
+    public func lastActiveChannels(block i: Int) -> UnsafeBufferPointer<Int32> {
+        state.pointee.lastActiveChannels(block: i)
+    }
+    /// The gate scores of block `i` in the last frame.
+    public func lastScores(block i: Int) -> UnsafeBufferPointer<Float> { state.pointee.lastScores(block: i) }
+    /// Totals since creation or the last reset (allocates its arrays: not for the frame loop).
+    public var totals: NetworkTotals { state.pointee.totals }
+    /// Clears the causal histories and the totals.
+    public func reset() { state.pointee.reset() }
+    /// Runs one frame: reads the spectrum, writes the masked spectrum.
+    public func process(spectrum: UnsafeMutablePointer<Float>, bins: Int) {
+        state.pointee.process(spectrum: spectrum, bins: bins)
+    }
+    /// The executed-MAC count of the last frame as the reference kernels counted it (see
+    /// `NetworkState.lastReferenceCount`).
+    public var lastReferenceCount: Int { state.pointee.lastReferenceCount }
 }

@@ -1,18 +1,23 @@
 import CHushModel
 
-/// A loaded, validated model: architecture plus weights in the engine's layouts, in one
-/// allocation made at load time. Immutable, so several networks (streams) may share it.
-public final class Model: @unchecked Sendable {
-    /// The architecture.
-    public let configuration: ModelConfiguration
-    /// Bytes of weights held.
-    public let weightBytes: Int
-
-    let arena: UnsafeMutablePointer<Float>
-    /// Offsets into `arena` of each layer's tensors.
+/// A loaded model as it lies in its arena: the architecture's scalars, the dilation table, the
+/// block-weight table and every tensor in the engine's layout (pw2 and gate.w2 transposed), all
+/// carved from one block of memory by `carve` (the only place their sizes are decided). Plain
+/// pointers and scalars, nothing to deinitialise: freeing the block is enough. Immutable after
+/// load, so any number of denoiser states may share it (concurrently, too).
+public struct ModelImage {
+    /// Marks a loaded model (the C API checks it on `hush_model *` arguments).
+    public static let liveTag: UInt64 = 0x4855_5348_4D4F_444C  // "HUSHMODL"
+    /// `liveTag` once loading completed.
+    public var tag: UInt64
+    /// The architecture's scalars.
+    public let shape: ModelShape
+    /// Dilation of each block, `shape.blocks` entries.
+    public let dilations: UnsafeMutablePointer<Int>
     let frontendWeight: UnsafeMutablePointer<Float>   // [R, F]
     let frontendBias: UnsafeMutablePointer<Float>     // [R]
-    let blockWeights: [BlockWeights]
+    /// One entry per block, a contiguous table in the arena.
+    let blocks: UnsafeMutablePointer<BlockWeights>
     let backendWeight: UnsafeMutablePointer<Float>    // [F, R]
     let backendBias: UnsafeMutablePointer<Float>      // [F]
 
@@ -27,87 +32,169 @@ public final class Model: @unchecked Sendable {
         var dilation: Int
     }
 
-    /// Loads a model from the bytes of a model file.
-    /// - Throws: `HushError.invalidModel` for a wrong, truncated or corrupt file, an unsupported
-    ///   version, or any tensor whose shape disagrees with the architecture.
-    public init(bytes: UnsafeRawBufferPointer) throws(HushError) {
-        let file = try ModelContainer(bytes: bytes)
-        let blocks = try file.int("blocks", in: 1...64)
-        let stft: STFTConfiguration
-        do {
-            stft = try STFTConfiguration(
-                sampleRate: try file.int("sample_rate", in: 1000...384_000),
-                frameLength: try file.int("n_fft", in: 16...65_536),
-                hop: try file.int("hop", in: 1...32_768),
-                window: STFTWindow(rawValue: Int32(try file.int("window", in: 0...0)))!)
-        } catch {
-            throw .invalidModel("STFT parameters: \(error)")
-        }
-        guard try file.int("bins", in: 1...32_769) == stft.bins else {
-            throw .invalidModel("metadata 'bins' disagrees with n_fft")
-        }
-        var dilations: [Int] = []
-        for i in 0..<blocks { dilations.append(try file.int("block.\(i).dilation", in: 1...1024)) }
-        let config = ModelConfiguration(
-            stft: stft,
-            residualChannels: try file.int("residual_channels", in: 1...4096),
-            convChannels: try file.int("conv_channels", in: 1...4096),
-            gateRank: try file.int("gate_rank", in: 1...1024),
-            kernelSize: try file.int("kernel_size", in: 1...16),
-            dilations: dilations,
-            defaultBudget: try file.float("default_budget") { $0 > 0 && $0 <= 1 },
-            featureFloor: try file.float("feature_floor") { $0.isFinite && $0 > 0 })
-        configuration = config
+    /// Bytes of weights (floats) held, padding excluded.
+    public var weightBytes: Int { shape.weightCount * MemoryLayout<Float>.stride }
 
-        let (R, C, G, K, F) = (config.residualChannels, config.convChannels, config.gateRank,
-                               config.kernelSize, config.bins)
-        let total = config.weightCount
-        arena = .allocate(capacity: total)
-        arena.initialize(repeating: 0, count: total)
-        weightBytes = total * MemoryLayout<Float>.stride
-        var cursor = arena
-        func take(_ n: Int) -> UnsafeMutablePointer<Float> {
-            defer { cursor += n }
-            return cursor
-        }
-        frontendWeight = take(R * F)
-        frontendBias = take(R)
-        var parsed: [BlockWeights] = []
-        for i in 0..<blocks {
-            parsed.append(BlockWeights(
+    /// The architecture, dilations included (allocates its array: not for a device's init path).
+    public var configuration: ModelConfiguration {
+        ModelConfiguration(
+            stft: shape.stft, residualChannels: shape.residualChannels,
+            convChannels: shape.convChannels, gateRank: shape.gateRank, kernelSize: shape.kernelSize,
+            dilations: Array(UnsafeBufferPointer(start: dilations, count: shape.blocks)),
+            defaultBudget: shape.defaultBudget, featureFloor: shape.featureFloor)
+    }
+
+    /// Carves the layout of a model of `shape` from `arena`: this handle, the dilation table,
+    /// the tensors and the block table. Writes the handle and the tables (not the tensors, nor
+    /// the dilations) when `arena.canWrite`; returns a placeholder otherwise.
+    static func carve(_ shape: ModelShape, in arena: inout Arena) -> UnsafeMutablePointer<ModelImage> {
+        let (R, C, G, K, F, B) = (shape.residualChannels, shape.convChannels, shape.gateRank,
+                                  shape.kernelSize, shape.bins, shape.blocks)
+        func take(_ n: Int) -> UnsafeMutablePointer<Float> { arena.take(Float.self, count: n, for: .weights) }
+        let image = arena.take(ModelImage.self, count: 1, for: .weights)
+        let dilations = arena.take(Int.self, count: B, for: .weights)
+        let blocks = arena.take(BlockWeights.self, count: B, for: .weights)
+        let frontendWeight = take(R * F)
+        let frontendBias = take(R)
+        for i in 0..<B {
+            let b = BlockWeights(
                 gateW1: take(G * R), gateB1: take(G), gateW2Transposed: take(C * G), gateB2: take(C),
                 pw1Weight: take(C * R), pw1Bias: take(C), prelu1Slope: take(C),
                 dwWeight: take(C * K), dwBias: take(C), prelu2Slope: take(C),
-                pw2Transposed: take(C * R), pw2Bias: take(R), dilation: dilations[i]))
+                pw2Transposed: take(C * R), pw2Bias: take(R), dilation: 0)
+            if arena.canWrite { (blocks + i).initialize(to: b) }
         }
-        blockWeights = parsed
-        backendWeight = take(F * R)
-        backendBias = take(F)
+        let backendWeight = take(F * R)
+        let backendBias = take(F)
+        if arena.canWrite {
+            image.initialize(to: ModelImage(
+                tag: 0, shape: shape, dilations: dilations, frontendWeight: frontendWeight,
+                frontendBias: frontendBias, blocks: blocks, backendWeight: backendWeight,
+                backendBias: backendBias))
+        }
+        return image
+    }
 
+    /// Reads the architecture from a checked file.
+    static func shape(of file: ModelFile) throws(HushError) -> ModelShape {
+        let blocks = try file.int(ModelKey("blocks"), in: 1...64)
+        let stft: STFTConfiguration
         do {
-            try file.copyTensor("frontend.weight", shape: [R, F], from: bytes, into: frontendWeight)
-            try file.copyTensor("frontend.bias", shape: [R], from: bytes, into: frontendBias)
-            for (i, b) in parsed.enumerated() {
-                let p = "block.\(i)."
-                try file.copyTensor(p + "gate.w1", shape: [G, R], from: bytes, into: b.gateW1)
-                try file.copyTensor(p + "gate.b1", shape: [G], from: bytes, into: b.gateB1)
-                try file.copyTransposed(p + "gate.w2", rows: C, cols: G, from: bytes, into: b.gateW2Transposed)
-                try file.copyTensor(p + "gate.b2", shape: [C], from: bytes, into: b.gateB2)
-                try file.copyTensor(p + "pw1.weight", shape: [C, R], from: bytes, into: b.pw1Weight)
-                try file.copyTensor(p + "pw1.bias", shape: [C], from: bytes, into: b.pw1Bias)
-                try file.copyTensor(p + "prelu1.slope", shape: [C], from: bytes, into: b.prelu1Slope)
-                try file.copyTensor(p + "dw.weight", shape: [C, K], from: bytes, into: b.dwWeight)
-                try file.copyTensor(p + "dw.bias", shape: [C], from: bytes, into: b.dwBias)
-                try file.copyTensor(p + "prelu2.slope", shape: [C], from: bytes, into: b.prelu2Slope)
-                try file.copyTensor(p + "pw2.bias", shape: [R], from: bytes, into: b.pw2Bias)
-                try file.copyTransposed(p + "pw2.weight", rows: R, cols: C, from: bytes, into: b.pw2Transposed)
-            }
-            try file.copyTensor("backend.weight", shape: [F, R], from: bytes, into: backendWeight)
-            try file.copyTensor("backend.bias", shape: [F], from: bytes, into: backendBias)
+            stft = try STFTConfiguration(
+                sampleRate: try file.int(ModelKey("sample_rate"), in: 1000...384_000),
+                frameLength: try file.int(ModelKey("n_fft"), in: 16...65_536),
+                hop: try file.int(ModelKey("hop"), in: 1...32_768),
+                window: STFTWindow(rawValue: Int32(try file.int(ModelKey("window"), in: 0...0)))!)
         } catch {
-            // Every stored property is set by now, so deinit runs and frees the arena.
+            throw .invalidModel("STFT parameters: \(error)")
+        }
+        guard try file.int(ModelKey("bins"), in: 1...32_769) == stft.bins else {
+            throw .invalidModel("metadata 'bins' disagrees with n_fft")
+        }
+        for i in 0..<blocks { _ = try file.int(ModelKey("block.", i, ".dilation"), in: 1...1024) }
+        return ModelShape(
+            stft: stft,
+            residualChannels: try file.int(ModelKey("residual_channels"), in: 1...4096),
+            convChannels: try file.int(ModelKey("conv_channels"), in: 1...4096),
+            gateRank: try file.int(ModelKey("gate_rank"), in: 1...1024),
+            kernelSize: try file.int(ModelKey("kernel_size"), in: 1...16),
+            blocks: blocks,
+            defaultBudget: try file.float(ModelKey("default_budget")) { $0 > 0 && $0 <= 1 },
+            featureFloor: try file.float(ModelKey("feature_floor")) { $0.isFinite && $0 > 0 })
+    }
+
+    /// Validates `file` completely (architecture, every tensor's shape and values) and, when
+    /// `arena.canWrite`, loads it: the tensors are copied (and transposed where the engine wants
+    /// them turned), so the file's bytes are not needed afterwards. Over a measuring arena this
+    /// is the size query: it checks everything and writes nothing. Allocates nothing.
+    /// - Throws: `HushError.invalidModel` for a wrong, truncated or corrupt file, an unsupported
+    ///   version, or any tensor whose shape disagrees with the architecture.
+    static func load(_ file: ModelFile, in arena: inout Arena) throws(HushError) -> UnsafeMutablePointer<ModelImage> {
+        let shape = try Self.shape(of: file)
+        let image = carve(shape, in: &arena)
+        let (R, C, G, K, F, B) = (shape.residualChannels, shape.convChannels, shape.gateRank,
+                                  shape.kernelSize, shape.bins, shape.blocks)
+        let write = arena.canWrite
+        // Over a measuring arena the image is a placeholder: read nothing from it.
+        let m: ModelImage? = write ? image.pointee : nil
+        for i in 0..<B where write {
+            let d = try file.int(ModelKey("block.", i, ".dilation"), in: 1...1024)
+            m!.dilations[i] = d
+            m!.blocks[i].dilation = d
+        }
+        try file.copyTensor(ModelKey("frontend.weight"), rows: R, cols: F, into: m.map { $0.frontendWeight })
+        try file.copyTensor(ModelKey("frontend.bias"), rows: R, into: m.map { $0.frontendBias })
+        for i in 0..<B {
+            let b = m?.blocks[i]
+            try file.copyTensor(ModelKey("block.", i, ".gate.w1"), rows: G, cols: R, into: b?.gateW1)
+            try file.copyTensor(ModelKey("block.", i, ".gate.b1"), rows: G, into: b?.gateB1)
+            try file.copyTensor(ModelKey("block.", i, ".gate.w2"), rows: C, cols: G, transposed: true,
+                                into: b?.gateW2Transposed)
+            try file.copyTensor(ModelKey("block.", i, ".gate.b2"), rows: C, into: b?.gateB2)
+            try file.copyTensor(ModelKey("block.", i, ".pw1.weight"), rows: C, cols: R, into: b?.pw1Weight)
+            try file.copyTensor(ModelKey("block.", i, ".pw1.bias"), rows: C, into: b?.pw1Bias)
+            try file.copyTensor(ModelKey("block.", i, ".prelu1.slope"), rows: C, into: b?.prelu1Slope)
+            try file.copyTensor(ModelKey("block.", i, ".dw.weight"), rows: C, cols: K, into: b?.dwWeight)
+            try file.copyTensor(ModelKey("block.", i, ".dw.bias"), rows: C, into: b?.dwBias)
+            try file.copyTensor(ModelKey("block.", i, ".prelu2.slope"), rows: C, into: b?.prelu2Slope)
+            try file.copyTensor(ModelKey("block.", i, ".pw2.bias"), rows: R, into: b?.pw2Bias)
+            try file.copyTensor(ModelKey("block.", i, ".pw2.weight"), rows: R, cols: C, transposed: true,
+                                into: b?.pw2Transposed)
+        }
+        try file.copyTensor(ModelKey("backend.weight"), rows: F, cols: R, into: m.map { $0.backendWeight })
+        try file.copyTensor(ModelKey("backend.bias"), rows: F, into: m.map { $0.backendBias })
+        if write { image.pointee.tag = liveTag }
+        return image
+    }
+
+    /// Bytes `initialize(memory:size:file:)` needs for `file` (any alignment of the memory), after
+    /// checking the whole file. Allocates nothing.
+    public static func requiredBytes(_ file: ModelFile) throws(HushError) -> Int {
+        var arena = Arena.measuring()
+        _ = try load(file, in: &arena)
+        return Arena.requiredSize(measured: arena.used)
+    }
+
+    /// Loads `file` into `size` bytes at `memory` and returns the model's handle, inside that
+    /// memory. Allocates nothing; the file's bytes may be released afterwards.
+    /// - Throws: `HushError.bufferTooSmall` (in bytes) when `size < requiredBytes(file)`, before
+    ///   writing anything; `HushError.invalidModel` for a bad file.
+    public static func initialize(memory: UnsafeMutableRawPointer, size: Int,
+                                  file: ModelFile) throws(HushError) -> UnsafeMutablePointer<ModelImage> {
+        let needed = try requiredBytes(file)
+        guard size >= needed else { throw .bufferTooSmall(needed: needed, given: size) }
+        var arena = Arena(memory: memory, size: size)
+        return try load(file, in: &arena)
+    }
+}
+
+/// A loaded, validated model: a thin owner of one block holding a `ModelImage`. Immutable, so
+/// several networks (streams) may share it.
+public final class Model: @unchecked Sendable {
+    /// The architecture.
+    public let configuration: ModelConfiguration
+    /// Bytes of weights held.
+    public let weightBytes: Int
+    /// The model in its arena.
+    public let image: UnsafeMutablePointer<ModelImage>
+    private let memory: UnsafeMutableRawPointer
+
+    /// Loads a model from the bytes of a model file (copied: they may be freed afterwards).
+    /// - Throws: `HushError.invalidModel` for a wrong, truncated or corrupt file, an unsupported
+    ///   version, or any tensor whose shape disagrees with the architecture.
+    public init(bytes: UnsafeRawBufferPointer) throws(HushError) {
+        let file = try ModelFile(bytes: bytes)
+        let size = try ModelImage.requiredBytes(file)
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: Arena.alignment)
+        do {
+            image = try ModelImage.initialize(memory: memory, size: size, file: file)
+        } catch {
+            memory.deallocate()
             throw error
         }
+        self.memory = memory
+        configuration = image.pointee.configuration
+        weightBytes = image.pointee.weightBytes
     }
 
     /// Loads a model from an array of file bytes.
@@ -128,5 +215,5 @@ public final class Model: @unchecked Sendable {
         UnsafeRawBufferPointer(start: hush_bundled_model_bytes(), count: hush_bundled_model_size())
     }
 
-    deinit { arena.deallocate() }
+    deinit { memory.deallocate() }
 }

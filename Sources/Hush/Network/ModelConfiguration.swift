@@ -22,6 +22,48 @@ public struct ModelConfiguration: Sendable, Equatable {
     /// Number of gated blocks, B.
     public var blocks: Int { dilations.count }
 
+    /// The scalar part of the architecture (everything but the dilations), which the engine's
+    /// state structs carry: it holds no array, so it can live in caller memory.
+    public var shape: ModelShape {
+        ModelShape(stft: stft, residualChannels: residualChannels, convChannels: convChannels,
+                   gateRank: gateRank, kernelSize: kernelSize, blocks: dilations.count,
+                   defaultBudget: defaultBudget, featureFloor: featureFloor)
+    }
+
+    /// Multiply-accumulates per frame with every channel computed and no gates.
+    public var denseMACsPerFrame: Int { shape.denseMACsPerFrame }
+    /// Gate multiply-accumulates per block per frame.
+    public var gateMACsPerBlock: Int { shape.gateMACsPerBlock }
+    /// Multiply-accumulates one active channel costs in a block (its pw1 row, taps, pw2 column).
+    public var macsPerActiveChannel: Int { shape.macsPerActiveChannel }
+    /// Weights (floats) of one gated block: gate, pw1, PReLUs, depthwise taps, pw2 and biases.
+    public var weightsPerBlock: Int { shape.weightsPerBlock }
+    /// Weights (floats) of the whole network: front-end, blocks, back-end.
+    public var weightCount: Int { shape.weightCount }
+
+    /// Frames per second at the model rate.
+    public var framesPerSecond: Double { Double(stft.sampleRate) / Double(stft.hop) }
+
+    /// The channel cap for budget `b`: ceil(b·C), computed as in training (FORMAT.md).
+    public func channelCap(budget: Float) -> Int { shape.channelCap(budget: budget) }
+}
+
+/// The architecture without the per-block dilations: plain scalars, no allocation, so it can be
+/// stored in the state structs that live in caller memory (the dilations live in the model's
+/// arena, `ModelImage.dilations`).
+public struct ModelShape: Sendable, Equatable {
+    /// STFT framing.
+    public var stft: STFTConfiguration
+    /// R, C, G, K and the number of blocks B.
+    public var residualChannels, convChannels, gateRank, kernelSize, blocks: Int
+    /// Budget used when the caller sets none.
+    public var defaultBudget: Float
+    /// ε in the log-power feature.
+    public var featureFloor: Float
+
+    /// Spectrum bins, F.
+    public var bins: Int { stft.bins }
+
     /// Multiply-accumulates per frame with every channel computed and no gates.
     public var denseMACsPerFrame: Int {
         2 * bins * residualChannels
@@ -45,9 +87,6 @@ public struct ModelConfiguration: Sendable, Equatable {
         let (R, F) = (residualChannels, bins)
         return R * F + R + blocks * weightsPerBlock + F * R + F
     }
-
-    /// Frames per second at the model rate.
-    public var framesPerSecond: Double { Double(stft.sampleRate) / Double(stft.hop) }
 
     /// The channel cap for budget `b`: ceil(b·C), computed as in training (FORMAT.md).
     public func channelCap(budget: Float) -> Int {

@@ -22,7 +22,6 @@ public struct ModelContainer {
 
     /// The only format version this reader accepts.
     public static let formatVersion: UInt32 = 1
-    static let magic: [UInt8] = Array("HUSHMODL".utf8)
 
     /// Metadata entries by key.
     public private(set) var metadata: [String: Value] = [:]
@@ -30,69 +29,21 @@ public struct ModelContainer {
     public private(set) var tensors: [String: TensorEntry] = [:]
 
     /// Parses and checks the container in `bytes` (which must stay alive while tensors are read).
+    /// The checks are `ModelFile`'s (which allocates nothing); this adds the dictionaries.
     /// - Throws: `HushError.invalidModel` naming the first check that failed.
     public init(bytes: UnsafeRawBufferPointer) throws(HushError) {
-        var reader = ByteReader(bytes: bytes)
-        guard bytes.count >= 28 else { throw .invalidModel("file too short (\(bytes.count) bytes)") }
-        guard Array(bytes[0..<8]) == Self.magic else {
-            throw .invalidModel("not a Hush model file (bad magic)")
+        let file = try ModelFile(bytes: bytes)
+        var metadata: [String: Value] = [:]
+        try file.forEachMetadata { entry throws(HushError) in
+            metadata[ModelFile.text(entry.key)] = entry.type == 0
+                ? .int(Int32(bitPattern: entry.raw)) : .float(Float(bitPattern: entry.raw))
         }
-        let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 4)])
-        let stored = UInt32(littleEndianBytes: bytes, at: bytes.count - 4)
-        guard CRC32.checksum(body) == stored else {
-            throw .invalidModel("checksum mismatch (file corrupt or truncated)")
+        var tensors: [String: TensorEntry] = [:]
+        try file.forEachTensor { entry throws(HushError) in
+            tensors[ModelFile.text(entry.name)] = TensorEntry(shape: entry.shape, offset: entry.offset)
         }
-        reader.position = 8
-        let version = try reader.u32()
-        guard version == Self.formatVersion else {
-            throw .invalidModel("format version \(version) unsupported (this build reads \(Self.formatVersion))")
-        }
-        let metadataCount = Int(try reader.u32())
-        let tensorCount = Int(try reader.u32())
-        _ = try reader.u32()
-        reader.limit = body.count
-        for _ in 0..<metadataCount {
-            let key = try reader.string()
-            let type = try reader.u8()
-            let raw = try reader.u32()
-            let value: Value
-            switch type {
-            case 0: value = .int(Int32(bitPattern: raw))
-            case 1: value = .float(Float(bitPattern: raw))
-            default: throw .invalidModel("metadata '\(key)' has unknown type \(type)")
-            }
-            guard metadata.updateValue(value, forKey: key) == nil else {
-                throw .invalidModel("duplicate metadata key '\(key)'")
-            }
-        }
-        for _ in 0..<tensorCount {
-            let name = try reader.string()
-            let dtype = try reader.u8()
-            guard dtype == 0 else { throw .invalidModel("tensor '\(name)' has unknown dtype \(dtype)") }
-            let rank = Int(try reader.u8())
-            guard (1...4).contains(rank) else { throw .invalidModel("tensor '\(name)' has rank \(rank)") }
-            var shape: [Int] = []
-            var count = 1
-            for _ in 0..<rank {
-                let d = Int(try reader.u32())
-                guard d > 0, count <= body.count / d else {
-                    throw .invalidModel("tensor '\(name)' has an impossible dimension \(d)")
-                }
-                count *= d
-                shape.append(d)
-            }
-            let offset = Int(try reader.u32())
-            let byteCount = Int(try reader.u32())
-            guard byteCount == 4 * count else {
-                throw .invalidModel("tensor '\(name)' byte count \(byteCount) does not match its shape")
-            }
-            guard offset % 4 == 0, offset >= reader.position, offset <= body.count - byteCount else {
-                throw .invalidModel("tensor '\(name)' data lies outside the file")
-            }
-            guard tensors.updateValue(TensorEntry(shape: shape, offset: offset), forKey: name) == nil else {
-                throw .invalidModel("duplicate tensor '\(name)'")
-            }
-        }
+        self.metadata = metadata
+        self.tensors = tensors
     }
 
     /// An integer metadata value within `range`.
@@ -154,47 +105,5 @@ extension UInt32 {
     init(littleEndianBytes bytes: UnsafeRawBufferPointer, at offset: Int) {
         self = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
             | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
-    }
-}
-
-/// A bounds-checked little-endian cursor.
-private struct ByteReader {
-    let bytes: UnsafeRawBufferPointer
-    var position = 0
-    var limit: Int
-
-    init(bytes: UnsafeRawBufferPointer) {
-        self.bytes = bytes
-        limit = bytes.count
-    }
-
-    mutating func need(_ n: Int) throws(HushError) {
-        guard n <= limit - position else { throw .invalidModel("header runs past the end of the file") }
-    }
-
-    mutating func u8() throws(HushError) -> UInt8 {
-        try need(1)
-        defer { position += 1 }
-        return bytes[position]
-    }
-
-    mutating func u16() throws(HushError) -> Int {
-        try need(2)
-        defer { position += 2 }
-        return Int(bytes[position]) | Int(bytes[position + 1]) << 8
-    }
-
-    mutating func u32() throws(HushError) -> UInt32 {
-        try need(4)
-        defer { position += 4 }
-        return UInt32(littleEndianBytes: bytes, at: position)
-    }
-
-    mutating func string() throws(HushError) -> String {
-        let length = try u16()
-        try need(length)
-        defer { position += length }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)]),
-                      as: UTF8.self)
     }
 }

@@ -1,55 +1,54 @@
-/// Streaming STFT → spectral stage → inverse STFT with weighted overlap-add.
+/// Streaming STFT → spectral stage → inverse STFT with weighted overlap-add, as a plain state
+/// struct whose buffers are carved from an arena (`place`); the frame code lives here, once.
 ///
-/// Push any number of samples; every completed hop runs one frame and yields `hop` output samples.
-/// The output stream is the input stream delayed by `configuration.outputDelay` samples (exactly,
-/// for a pass-through stage). Every buffer is allocated at creation; `process` and `finish`
-/// allocate nothing, so the result is identical whatever the chunking of the input.
-public final class StreamingSTFT {
+/// Push any number of samples; every completed hop runs one frame (calling the `stage` closure
+/// on the spectrum) and yields `hop` output samples. The output stream is the input stream
+/// delayed by `configuration.outputDelay` samples (exactly, for a pass-through stage). `process`
+/// and `finish` allocate nothing, so the result is identical whatever the chunking of the input.
+public struct STFTState {
     /// The framing in use.
     public let configuration: STFTConfiguration
-    /// The per-frame spectral processing.
-    public let stage: any SpectralStage
 
-    private let fft: RealFFT
-    private let analysisWindow: UnsafeMutablePointer<Float>
-    private let synthesisWindow: UnsafeMutablePointer<Float>
+    let fft: RealFFTState
+    let analysisWindow: UnsafeMutablePointer<Float>
+    let synthesisWindow: UnsafeMutablePointer<Float>
     /// The last `frameLength` input samples; the newest hop is being filled at the end.
-    private let frame: UnsafeMutablePointer<Float>
+    let frame: UnsafeMutablePointer<Float>
     /// Overlap-add accumulator, `frameLength` samples; its first `hop` are complete after a frame.
-    private let overlap: UnsafeMutablePointer<Float>
+    let overlap: UnsafeMutablePointer<Float>
     /// Scratch for the hop produced while flushing, so `finish` can hand out part of it.
-    private let tail: UnsafeMutablePointer<Float>
-    private var pending = 0
-    private var samplesIn = 0
-    private var samplesOut = 0
-    private var sanitized = 0
+    let tail: UnsafeMutablePointer<Float>
+    var pending = 0
+    var samplesIn = 0
+    var samplesOut = 0
+    var sanitized = 0
 
-    /// Plans the FFT and allocates all state for `configuration`.
-    public init(configuration: STFTConfiguration, stage: any SpectralStage) throws(HushError) {
-        self.configuration = configuration
-        self.stage = stage
+    /// The per-frame spectral processing: modifies `bins` interleaved complex values in place.
+    public typealias Stage = (_ spectrum: UnsafeMutablePointer<Float>, _ bins: Int) -> Void
+
+    /// Carves the state for `configuration` from `arena` and, when it can be written, initialises
+    /// it (windows computed in place, buffers zeroed, FFT plans looked up). Returns a placeholder
+    /// over a measuring or overflowed arena.
+    /// - Throws: `HushError.fftUnavailable` if FFTW cannot plan the frame length.
+    public static func place(configuration: STFTConfiguration,
+                             in arena: inout Arena) throws(HushError) -> UnsafeMutablePointer<STFTState> {
         let n = configuration.frameLength
-        fft = try RealFFT(size: n)
-        let w = WindowTables.sqrtHann(n)
-        let s = WindowTables.synthesis(analysis: w, hop: configuration.hop)
-        analysisWindow = .allocate(capacity: n)
-        analysisWindow.initialize(from: w, count: n)
-        synthesisWindow = .allocate(capacity: n)
-        synthesisWindow.initialize(from: s, count: n)
-        frame = .allocate(capacity: n)
+        let state = arena.take(STFTState.self, count: 1, for: .stft)
+        let analysisWindow = arena.take(Float.self, count: n, for: .stft)
+        let synthesisWindow = arena.take(Float.self, count: n, for: .stft)
+        let frame = arena.take(Float.self, count: n, for: .stft)
+        let overlap = arena.take(Float.self, count: n, for: .stft)
+        let tail = arena.take(Float.self, count: configuration.hop, for: .stft)
+        guard let fft = try RealFFTState.carve(size: n, in: &arena), arena.canWrite else { return state }
+        WindowTables.sqrtHann(n, into: analysisWindow)
+        WindowTables.synthesis(analysis: analysisWindow, count: n, hop: configuration.hop, into: synthesisWindow)
         frame.initialize(repeating: 0, count: n)
-        overlap = .allocate(capacity: n)
         overlap.initialize(repeating: 0, count: n)
-        tail = .allocate(capacity: configuration.hop)
         tail.initialize(repeating: 0, count: configuration.hop)
-    }
-
-    deinit {
-        analysisWindow.deallocate()
-        synthesisWindow.deallocate()
-        frame.deallocate()
-        overlap.deallocate()
-        tail.deallocate()
+        state.initialize(to: STFTState(
+            configuration: configuration, fft: fft, analysisWindow: analysisWindow,
+            synthesisWindow: synthesisWindow, frame: frame, overlap: overlap, tail: tail))
+        return state
     }
 
     /// Samples received since creation or the last `reset`.
@@ -70,8 +69,9 @@ public final class StreamingSTFT {
     /// - Returns: the number of samples written, `outputCount(forInputCount: input.count)`.
     /// - Throws: `HushError.bufferTooSmall` (consuming nothing) if `output` cannot hold them.
     @discardableResult
-    public func process(_ input: UnsafeBufferPointer<Float>,
-                        into output: UnsafeMutableBufferPointer<Float>) throws(HushError) -> Int {
+    public mutating func process(_ input: UnsafeBufferPointer<Float>,
+                                 into output: UnsafeMutableBufferPointer<Float>,
+                                 stage: Stage) throws(HushError) -> Int {
         let needed = outputCount(forInputCount: input.count)
         guard output.count >= needed else {
             throw .bufferTooSmall(needed: needed, given: output.count)
@@ -91,7 +91,7 @@ public final class StreamingSTFT {
             pending += take
             consumed += take
             if pending == hop {
-                runFrame(emittingTo: output.baseAddress! + written)
+                runFrame(emittingTo: output.baseAddress! + written, stage: stage)
                 written += hop
             }
         }
@@ -108,18 +108,20 @@ public final class StreamingSTFT {
     /// Call `reset` before reusing the instance.
     /// - Throws: `HushError.bufferTooSmall` if `output` cannot hold them.
     @discardableResult
-    public func finish(into output: UnsafeMutableBufferPointer<Float>) throws(HushError) -> Int {
-        try drain(into: output, frameLimit: Int.max)
+    public mutating func finish(into output: UnsafeMutableBufferPointer<Float>,
+                                stage: Stage) throws(HushError) -> Int {
+        try drain(into: output, frameLimit: Int.max, stage: stage)
     }
 
     /// Like `finish`, but runs at most one frame; call until it returns 0 to drain the stream.
     @discardableResult
-    public func finishOneFrame(into output: UnsafeMutableBufferPointer<Float>) throws(HushError) -> Int {
-        try drain(into: output, frameLimit: 1)
+    public mutating func finishOneFrame(into output: UnsafeMutableBufferPointer<Float>,
+                                        stage: Stage) throws(HushError) -> Int {
+        try drain(into: output, frameLimit: 1, stage: stage)
     }
 
-    private func drain(into output: UnsafeMutableBufferPointer<Float>,
-                       frameLimit: Int) throws(HushError) -> Int {
+    private mutating func drain(into output: UnsafeMutableBufferPointer<Float>,
+                                frameLimit: Int, stage: Stage) throws(HushError) -> Int {
         let target = samplesIn + configuration.outputDelay
         let outstanding = min(target - samplesOut, frameLimit == 1 ? configuration.hop : Int.max)
         guard output.count >= outstanding else {
@@ -132,7 +134,7 @@ public final class StreamingSTFT {
         while samplesOut + written < target, frames < frameLimit {
             frames += 1
             (fill + pending).update(repeating: 0, count: hop - pending)
-            runFrame(emittingTo: tail)
+            runFrame(emittingTo: tail, stage: stage)
             let keep = min(hop, target - samplesOut - written)
             (output.baseAddress! + written).update(from: tail, count: keep)
             written += keep
@@ -141,8 +143,9 @@ public final class StreamingSTFT {
         return written
     }
 
-    /// Forgets all history: the next sample starts a new stream.
-    public func reset() {
+    /// Forgets all history: the next sample starts a new stream (the stage's own history is the
+    /// caller's to reset).
+    public mutating func reset() {
         let n = configuration.frameLength
         frame.update(repeating: 0, count: n)
         overlap.update(repeating: 0, count: n)
@@ -150,17 +153,16 @@ public final class StreamingSTFT {
         samplesIn = 0
         samplesOut = 0
         sanitized = 0
-        stage.reset()
     }
 
     /// Analyse the full frame, run the stage, synthesise, overlap-add, emit one hop.
-    private func runFrame(emittingTo destination: UnsafeMutablePointer<Float>) {
+    private mutating func runFrame(emittingTo destination: UnsafeMutablePointer<Float>, stage: Stage) {
         let n = configuration.frameLength
         let hop = configuration.hop
         let time = fft.time
         for i in 0..<n { time[i] = frame[i] * analysisWindow[i] }
         fft.forward()
-        stage.process(spectrum: fft.spectrum, bins: configuration.bins)
+        stage(fft.spectrum, configuration.bins)
         fft.inverse()
         for i in 0..<n { overlap[i] += time[i] * synthesisWindow[i] }
         // Output is always finite and within full scale, whatever a stage produced.
@@ -173,5 +175,77 @@ public final class StreamingSTFT {
         (overlap + (n - hop)).update(repeating: 0, count: hop)
         for i in 0..<(n - hop) { frame[i] = frame[i + hop] }
         pending = 0
+    }
+}
+
+/// A streaming STFT running a `SpectralStage`: a thin owner of one block holding an `STFTState`
+/// (see there for the contract). Every buffer is allocated at creation, in that one block.
+public final class StreamingSTFT {
+    /// The framing in use.
+    public var configuration: STFTConfiguration { state.pointee.configuration }
+    /// The per-frame spectral processing.
+    public let stage: any SpectralStage
+    private let state: UnsafeMutablePointer<STFTState>
+    private let memory: UnsafeMutableRawPointer
+
+    /// Plans the FFT (once per size, process-wide) and allocates all state for `configuration`.
+    public init(configuration: STFTConfiguration, stage: any SpectralStage) throws(HushError) {
+        self.stage = stage
+        var measure = Arena.measuring()
+        _ = try STFTState.place(configuration: configuration, in: &measure)
+        let bytes = Arena.requiredSize(measured: measure.used)
+        memory = .allocate(byteCount: bytes, alignment: Arena.alignment)
+        var arena = Arena(memory: memory, size: bytes)
+        do {
+            state = try STFTState.place(configuration: configuration, in: &arena)
+        } catch {
+            memory.deallocate()
+            throw error
+        }
+    }
+
+    deinit { memory.deallocate() }
+
+    /// Samples received since creation or the last `reset`.
+    public var inputSampleCount: Int { state.pointee.inputSampleCount }
+    /// Samples emitted since creation or the last `reset`.
+    public var outputSampleCount: Int { state.pointee.outputSampleCount }
+    /// Input samples that were replaced before reaching the spectrum (see `STFTState`).
+    public var sanitizedSampleCount: Int { state.pointee.sanitizedSampleCount }
+
+    /// The number of output samples that pushing `count` more input samples will produce.
+    public func outputCount(forInputCount count: Int) -> Int {
+        state.pointee.outputCount(forInputCount: count)
+    }
+
+    /// Pushes `input` and writes every completed output sample to `output` (`STFTState.process`).
+    @discardableResult
+    public func process(_ input: UnsafeBufferPointer<Float>,
+                        into output: UnsafeMutableBufferPointer<Float>) throws(HushError) -> Int {
+        let stage = self.stage
+        return try state.pointee.process(input, into: output) { stage.process(spectrum: $0, bins: $1) }
+    }
+
+    /// The most samples `finish` can write: the delay still held plus a partial hop.
+    public var maximumFinishCount: Int { state.pointee.maximumFinishCount }
+
+    /// Ends the stream (`STFTState.finish`). Call `reset` before reusing the instance.
+    @discardableResult
+    public func finish(into output: UnsafeMutableBufferPointer<Float>) throws(HushError) -> Int {
+        let stage = self.stage
+        return try state.pointee.finish(into: output) { stage.process(spectrum: $0, bins: $1) }
+    }
+
+    /// Like `finish`, but runs at most one frame; call until it returns 0 to drain the stream.
+    @discardableResult
+    public func finishOneFrame(into output: UnsafeMutableBufferPointer<Float>) throws(HushError) -> Int {
+        let stage = self.stage
+        return try state.pointee.finishOneFrame(into: output) { stage.process(spectrum: $0, bins: $1) }
+    }
+
+    /// Forgets all history, the stage's included: the next sample starts a new stream.
+    public func reset() {
+        state.pointee.reset()
+        stage.reset()
     }
 }
