@@ -5,12 +5,19 @@ usage: firmware-notes/budget-table.py [models/hush-default.hush]
 
 Reads the container (training/FORMAT.md: header, metadata, tensor table, CRC) with the Python
 standard library only, checks the CRC and every tensor's shape against the architecture, and
-prints: the architecture, the memory map in bytes (the same sizes the Swift engine allocates,
-see Sources/Hush/Denoiser/MemoryFootprint.swift), MACs per frame at each budget, the clock a
-Cortex-M7 / M55-class core needs at stated MACs per cycle, and what int8 weights would take.
+prints: the architecture, the weights by layer, the memory map in bytes, MACs per frame at each
+budget, the clock a Cortex-M7 / M55-class core needs at stated MACs per cycle, and what int8
+weights would take.
+
+The memory map is NOT computed here: it is printed by the built `hush memory` command, which
+measures the engine's own arena layout (the numbers hush_model_get_size/hush_state_get_size
+return), so there is one source of truth. The script runs $HUSH, else .build/release/hush, else
+.build/debug/hush (build first: `swift build`).
 """
 import math
+import os
 import struct
+import subprocess
 import sys
 import zlib
 
@@ -86,8 +93,7 @@ def main():
           f"dilations {dil}")
     print(f"latency: {n} samples = {1000 * n / rate:.0f} ms algorithmic")
 
-    # Memory map, as the engine allocates it (f32 = 4 bytes, Int = pointer = 8 on a 64-bit host;
-    # the 32-bit column is what a Cortex-M build would take).
+    # Weights by layer: what the file holds (floats x 4 bytes), before the engine's 64-byte padding.
     gate = count([k for k in expected if ".gate." in k])
     pw1 = count([k for k in expected if ".pw1." in k or "prelu1" in k])
     dw = count([k for k in expected if ".dw." in k or "prelu2" in k])
@@ -95,38 +101,32 @@ def main():
     front, back = count(["frontend.weight", "frontend.bias"]), count(["backend.weight", "backend.bias"])
     weights = front + back + gate + pw1 + dw + pw2
     history_frames = sum((K - 1) * d + 1 for d in dil)
-    state = history_frames * C * 4
-
-    def scratch(word):
-        block_weights = B * 13 * word  # 12 tensor pointers + the dilation (Int) per block
-        return (block_weights + (F + R + G + B * C + C + 2 * C + F) * 4 + B * C * 4
-                + 3 * B * word + K * word + B * (8 + 2 * 4))
-
-    stft = (4 * n + hop) * 4
-    fft = (n + 2 * F) * 4
     rows = [
-        ("weights: front-end [R,F] + bias", front * 4, "flash (read-only)"),
-        ("weights: gates (w1, b1, w2, b2) x B", gate * 4, "flash"),
-        ("weights: pw1 + bias + PReLU slope x B", pw1 * 4, "flash"),
-        ("weights: depthwise taps + bias + PReLU x B", dw * 4, "flash"),
-        ("weights: pw2 (stored transposed [C,R]) + bias x B", pw2 * 4, "flash"),
-        ("weights: back-end [F,R] + bias", back * 4, "flash"),
-        (f"state: causal histories, {history_frames} frames x C", state, "RAM, persistent"),
-        ("state: STFT windows (2 x n), input frame, overlap-add, flush hop", stft, "RAM, persistent"),
-        ("scratch: FFT time frame + half spectrum", fft, "RAM, per frame (FFT buffers)"),
+        ("front-end [R,F] + bias", front * 4),
+        ("gates (w1, b1, w2 stored transposed [G,C], b2) x B", gate * 4),
+        ("pw1 + bias + PReLU slope x B", pw1 * 4),
+        ("depthwise taps + bias + PReLU x B", dw * 4),
+        ("pw2 (stored transposed [C,R]) + bias x B", pw2 * 4),
+        ("back-end [F,R] + bias", back * 4),
     ]
-    print("\n## Memory map (bytes, f32 engine)")
-    print(f"| part | bytes | where |\n|---|---:|---|")
-    for label, size, where in rows:
-        print(f"| {label} | {size} | {where} |")
-    s64, s32 = scratch(8), scratch(4)
-    print(f"| scratch: network (features, residual, scores, active lists, u/v, mask, bookkeeping) "
-          f"| {s64} (64-bit host) / {s32} (32-bit MCU) | RAM, per frame |")
-    ram32 = state + stft + fft + s32
-    print(f"| **total weights** | **{weights * 4}** | flash |")
-    print(f"| **total RAM besides weights (32-bit MCU)** | **{ram32}** | RAM |")
-    print(f"| **engine buffers, 64-bit host (= MemoryFootprint.total)** | "
-          f"**{weights * 4 + B * 13 * 8 + state + stft + fft + s64}** | heap |")
+    print("\n## Weights by layer (bytes of f32, as in the file)")
+    print("| layer | bytes |\n|---|---:|")
+    for label, size in rows:
+        print(f"| {label} | {size} |")
+    print(f"| **total** | **{weights * 4}** |")
+
+    # Memory map: measured by the engine itself (`hush memory`), never recomputed here.
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    candidates = [os.environ.get("HUSH", "")] + [os.path.join(root, ".build", c, "hush")
+                                                   for c in ("release", "debug")]
+    hush = next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+    if hush is None:
+        sys.exit("no hush binary: run `swift build` first (or set HUSH=path/to/hush)")
+    table = subprocess.run([hush, "memory", "--model", path], check=True, capture_output=True,
+                           text=True).stdout.rstrip()
+    print(f"\n## Memory map (bytes, measured by `hush memory`: the engine's arena layout, "
+          f"64-bit host; causal histories = {history_frames} frames x C)")
+    print(table)
 
     # MACs per frame (training/FORMAT.md, "MAC accounting"): executed at budget b is bounded by
     # every block running its full cap of ceil(b*C) channels.

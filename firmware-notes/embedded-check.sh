@@ -28,6 +28,19 @@ echo "== 2. with FFTW (RealFFT.swift) and Glibc (LibM.swift) replaced by stand-i
 cat > "$tmp/RealFFT.swift" <<'SWIFT'
 // Same interface as Sources/Hush/Spectral/RealFFT.swift; a device build would call CMSIS-DSP's
 // arm_rfft_fast_f32 (or a Swift FFT) here. Transform bodies are left empty for the check.
+public struct RealFFTState {
+    public let size: Int
+    public let time: UnsafeMutablePointer<Float>
+    public let spectrum: UnsafeMutablePointer<Float>
+    static func carve(size: Int, in arena: inout Arena) throws(HushError) -> RealFFTState? {
+        let time = arena.take(Float.self, count: size, for: .fft)
+        let spectrum = arena.take(Float.self, count: size + 2, for: .fft)
+        guard arena.canWrite else { return nil }
+        return RealFFTState(size: size, time: time, spectrum: spectrum)
+    }
+    public func forward() {}
+    public func inverse() {}
+}
 public final class RealFFT {
     public let size: Int
     public let time: UnsafeMutablePointer<Float>

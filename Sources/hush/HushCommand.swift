@@ -15,7 +15,8 @@ struct HushCommand: ParsableCommand {
               hush plot noisy.wav --out fig.png
             """,
         version: "0.1.0",
-        subcommands: [DenoiseCommand.self, StreamCommand.self, EvalCommand.self, PlotCommand.self])
+        subcommands: [DenoiseCommand.self, StreamCommand.self, EvalCommand.self, PlotCommand.self,
+                      MemoryCommand.self])
 
     /// Entry point: an interrupted run must never leave a half-written output behind.
     static func main() {

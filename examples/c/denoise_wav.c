@@ -10,6 +10,11 @@
  * hush_output_delay() samples of the stream are dropped and hush_flush() drains the tail.
  * Audio goes through in blocks of 160 samples (10 ms), deliberately not a multiple of the hop, to
  * show that hush_process takes any count.
+ *
+ * The same audio also runs, in lockstep, through a second state built the RNNoise way in caller
+ * memory: hush_model_init and hush_init into ONE malloc'd block (a static buffer or external RAM
+ * works the same); the program prints the byte counts, checks that those inits took no heap, and
+ * fails unless both paths produce identical samples.
  */
 #include <malloc.h>
 #include <sndfile.h>
@@ -56,10 +61,39 @@ int main(int argc, char **argv) {
         return 1;
     }
     size_t taken = heap_in_use() - heap_before;
+    float budget = argc == 4 ? (float)atof(argv[3]) : 0.0f;
     if (argc == 4) {
-        status = hush_set_budget(st, (float)atof(argv[3]));
+        status = hush_set_budget(st, budget);
         if (status != HUSH_OK) {
             fprintf(stderr, "budget %s: %s\n", argv[3], hush_status_string(status));
+            hush_destroy(st);
+            sf_close(in);
+            return 1;
+        }
+    }
+
+    /* Caller memory: one block holds the loaded model, then the state (any alignment). */
+    size_t model_bytes = hush_model_get_size(NULL, 0);
+    hush_model *model = NULL;
+    hush_state *st2 = NULL;
+    size_t state_bytes = 0, caller_heap = 0;
+    unsigned char *block = NULL;
+    {
+        /* Sizing the state needs a loaded model: load it once into a probe block first. A device
+         * with a fixed model would hard-code both numbers (firmware-notes/ prints them). */
+        unsigned char *probe = malloc(model_bytes);
+        hush_model *probe_model = NULL;
+        if (probe && hush_model_init(probe, model_bytes, NULL, 0, &probe_model) == HUSH_OK)
+            state_bytes = hush_state_get_size(probe_model);
+        free(probe);
+        block = state_bytes ? malloc(model_bytes + state_bytes) : NULL;
+        size_t before = heap_in_use();
+        status = block ? hush_model_init(block, model_bytes, NULL, 0, &model) : HUSH_ERR_INVALID_ARGUMENT;
+        if (status == HUSH_OK) status = hush_init(block + model_bytes, state_bytes, model, budget, &st2);
+        caller_heap = heap_in_use() - before;
+        if (status != HUSH_OK) {
+            fprintf(stderr, "caller-memory init: %s\n", hush_status_string(status));
+            free(block);
             hush_destroy(st);
             sf_close(in);
             return 1;
@@ -69,6 +103,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "%s: %d Hz, the model runs at %u Hz (resample first, e.g. with sox)\n",
                 argv[1], in_info.samplerate, hush_sample_rate(st));
         hush_destroy(st);
+        free(block);
         sf_close(in);
         return 1;
     }
@@ -79,6 +114,7 @@ int main(int argc, char **argv) {
     if (!out_file) {
         fprintf(stderr, "%s: %s\n", argv[2], sf_strerror(NULL));
         hush_destroy(st);
+        free(block);
         sf_close(in);
         return 1;
     }
@@ -90,16 +126,21 @@ int main(int argc, char **argv) {
     float mono[BLOCK];
     size_t capacity = BLOCK + hush_hop_size(st) + hush_max_flush(st);
     float *out = malloc(sizeof(float) * capacity);
+    float *out2 = malloc(sizeof(float) * capacity);
+    size_t mismatches = 0;
     size_t skip = hush_output_delay(st), stream_pos = 0, total_in = 0, frames_seen = 0;
     unsigned long long executed = 0, dense = 0;
     double active = 0;
-    int failed = frames == NULL || out == NULL;
+    int failed = frames == NULL || out == NULL || out2 == NULL;
     hush_frame_stats stats;
 
     printf("hush %s: %u Hz, hop %zu, latency %zu samples (%.1f ms), output delay %zu, budget %.2f\n",
            hush_version(), hush_sample_rate(st), hush_hop_size(st), hush_latency_samples(st),
            1000.0 * (double)hush_latency_samples(st) / hush_sample_rate(st), skip, hush_get_budget(st));
     printf("memory: hush_get_size %zu bytes; hush_create took %zu bytes of heap\n", predicted, taken);
+    printf("caller memory: model %zu bytes (hush_model_get_size), state %zu bytes (hush_state_get_size), "
+           "one block of %zu; hush_model_init + hush_init took %zu bytes of heap\n",
+           model_bytes, state_bytes, model_bytes + state_bytes, caller_heap);
 
     sf_count_t got;
     while (!failed && (got = sf_readf_float(in, frames, BLOCK)) > 0) {
@@ -115,6 +156,10 @@ int main(int argc, char **argv) {
             failed = 1;
             break;
         }
+        size_t written2 = 0;
+        if (hush_process(st2, mono, (size_t)got, out2, capacity, &written2) != HUSH_OK || written2 != written ||
+            memcmp(out, out2, written * sizeof(float)) != 0)
+            mismatches++;
         total_in += (size_t)got;
         if (written > 0 && hush_get_last_frame_stats(st, &stats) == HUSH_OK) {
             /* One block of 160 < hop completes at most one frame: these are that frame's stats. */
@@ -140,6 +185,18 @@ int main(int argc, char **argv) {
         } else if (emit(out_file, out, written, &stream_pos, skip) != 0) {
             failed = 1;
         }
+        size_t written2 = 0;
+        if (hush_flush(st2, out2, capacity, &written2) != HUSH_OK || written2 != written ||
+            memcmp(out, out2, written * sizeof(float)) != 0)
+            mismatches++;
+    }
+    if (!failed) {
+        if (mismatches == 0) {
+            printf("caller-memory state: output identical to the hush_create state\n");
+        } else {
+            fprintf(stderr, "caller-memory state: %zu blocks differ from the hush_create state\n", mismatches);
+            failed = 1;
+        }
     }
     if (!failed && frames_seen > 0)
         printf("%zu samples, %zu frames: mean %.0f of %.0f MACs per frame executed (saving %.1f%%), "
@@ -148,10 +205,17 @@ int main(int argc, char **argv) {
                100.0 * (1.0 - (double)executed / (double)dense), active / frames_seen);
 
     hush_destroy(st);
+    /* Caller memory: nothing to tear down but the block (no hush_deinit needed). */
+    free(block);
     free(frames);
     free(out);
+    free(out2);
     sf_close(in);
     if (sf_close(out_file) != 0) failed = 1;
+    if (caller_heap > 0) {
+        fprintf(stderr, "hush_model_init + hush_init took %zu bytes of heap, expected none\n", caller_heap);
+        failed = 1;
+    }
     if (taken > predicted) {
         fprintf(stderr, "hush_create took %zu bytes, more than hush_get_size's %zu\n", taken, predicted);
         failed = 1;
