@@ -8,7 +8,7 @@ public struct MemoryFootprint: Sendable, Equatable {
     /// The network's causal state: each block's history of u, `(K−1)·d + 1` frames × C.
     public var networkState: Int
     /// Per-frame scratch of the network: features, residual, gate hidden layer and scores,
-    /// active-index lists, compact u/v, mask, tap pointers, per-block bookkeeping and totals.
+    /// active-index lists, compact u/v, the block output, mask, tap pointers, per-block bookkeeping and totals.
     public var networkScratch: Int
     /// STFT state: analysis and synthesis windows, the input frame, the overlap-add accumulator,
     /// the flush hop.
@@ -27,8 +27,8 @@ public struct MemoryFootprint: Sendable, Equatable {
         let historyFrames = c.dilations.reduce(0) { $0 + (K - 1) * $1 + 1 }
         networkState = historyFrames * C * float
         networkScratch = B * MemoryLayout<Model.BlockWeights>.stride
-            + (F + R + G + B * C + C + 2 * C + F) * float       // features … mask
-            + B * C * MemoryLayout<Int32>.stride                 // active lists
+            + (F + 2 * R + G + B * C + 2 * C + F) * float       // features … mask
+            + (B * C + B) * MemoryLayout<Int32>.stride           // active lists, selection hints
             + 3 * B * MemoryLayout<Int>.stride                   // counts, history offsets, slots
             + K * MemoryLayout<UnsafeMutablePointer<Float>>.stride
             + B * (MemoryLayout<Double>.stride + 2 * float)      // active-fraction totals

@@ -46,11 +46,12 @@ public final class GatedNetwork: SpectralStage {
     private let residual: UnsafeMutablePointer<Float>   // [R]
     private let gateHidden: UnsafeMutablePointer<Float> // [G]
     private let scores: UnsafeMutablePointer<Float>     // [B, C]: kept per block for inspection
-    private let selectionKeys: UnsafeMutablePointer<UInt32> // [C]
     private let active: UnsafeMutablePointer<Int32>     // [B, C]: active lists per block
     private let activeCounts: UnsafeMutablePointer<Int> // [B]
-    private let compactU: UnsafeMutablePointer<Float>   // [C]
-    private let compactV: UnsafeMutablePointer<Float>   // [C]
+    private let selectionHints: UnsafeMutablePointer<Int32> // [B]: where each block's selection ended
+    private let compactU: UnsafeMutablePointer<Float>   // [C]: reference kernels' scratch
+    private let compactV: UnsafeMutablePointer<Float>   // [C]: reference kernels' scratch
+    private let blockOutput: UnsafeMutablePointer<Float> // [R]: pw2's sum before the residual add
     private let maskBuffer: UnsafeMutablePointer<Float> // [F]
     private let tapPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>> // [K]
     private let allHiddenUnits: UnsafeMutablePointer<Int32> // [G]: 0, 1, …, G−1
@@ -87,11 +88,12 @@ public final class GatedNetwork: SpectralStage {
         residual = .allocate(capacity: R)
         gateHidden = .allocate(capacity: G)
         scores = .allocate(capacity: B * C)
-        selectionKeys = .allocate(capacity: C)
         active = .allocate(capacity: B * C)
         activeCounts = .allocate(capacity: B)
+        selectionHints = .allocate(capacity: B)
         compactU = .allocate(capacity: C)
         compactV = .allocate(capacity: C)
+        blockOutput = .allocate(capacity: R)
         maskBuffer = .allocate(capacity: F)
         tapPointers = .allocate(capacity: K)
         allHiddenUnits = .allocate(capacity: G)
@@ -113,11 +115,12 @@ public final class GatedNetwork: SpectralStage {
         residual.initialize(repeating: 0, count: R)
         gateHidden.initialize(repeating: 0, count: G)
         scores.initialize(repeating: 0, count: B * C)
-        selectionKeys.initialize(repeating: 0, count: C)
         active.initialize(repeating: 0, count: B * C)
         activeCounts.initialize(repeating: 0, count: B)
+        selectionHints.initialize(repeating: 0, count: B)
         compactU.initialize(repeating: 0, count: C)
         compactV.initialize(repeating: 0, count: C)
+        blockOutput.initialize(repeating: 0, count: R)
         maskBuffer.initialize(repeating: 1, count: F)
         tapPointers.initialize(repeating: histories, count: K)
         histories.initialize(repeating: 0, count: offset)
@@ -130,8 +133,8 @@ public final class GatedNetwork: SpectralStage {
 
     deinit {
         blocks.deallocate(); features.deallocate(); residual.deallocate(); gateHidden.deallocate()
-        scores.deallocate(); selectionKeys.deallocate(); active.deallocate()
-        activeCounts.deallocate(); compactU.deallocate(); compactV.deallocate()
+        scores.deallocate(); active.deallocate(); activeCounts.deallocate(); selectionHints.deallocate()
+        compactU.deallocate(); compactV.deallocate(); blockOutput.deallocate()
         maskBuffer.deallocate(); tapPointers.deallocate(); allHiddenUnits.deallocate(); histories.deallocate()
         historyOffsets.deallocate(); historySlots.deallocate()
         fractionSum.deallocate(); fractionMin.deallocate(); fractionMax.deallocate()
@@ -179,6 +182,7 @@ public final class GatedNetwork: SpectralStage {
     /// Clears the causal histories and the totals.
     public func reset() {
         histories.update(repeating: 0, count: historyCount)
+        selectionHints.update(repeating: 0, count: config.blocks)
         frameIndex = 0
         totalFrames = 0
         totalExecuted = 0
@@ -216,7 +220,7 @@ public final class GatedNetwork: SpectralStage {
                 gateScores(w.gateW2Transposed, w.gateB2, C, G, blockScores)
                 executed += config.gateMACsPerBlock
                 n = ChannelSelection.select(scores: blockScores, count: C, cap: cap,
-                                            keys: selectionKeys, into: list)
+                                            hint: &selectionHints[i], into: list)
             } else {
                 for c in 0..<C { list[c] = Int32(c) }
                 n = C
@@ -229,26 +233,25 @@ public final class GatedNetwork: SpectralStage {
             let base = histories + historyOffsets[i]
             let current = base + (frameIndex % slots) * C
             current.update(repeating: 0, count: C)
-            gatherRows(w.pw1Weight, cols: R, list, n, residual, w.pw1Bias, compactU)
-            for j in 0..<n {
-                let ch = Int(list[j])
-                let z = compactU[j]
-                current[ch] = z >= 0 ? z : w.prelu1Slope[ch] * z
-            }
             // Depthwise over time: tap t reads frame index − (K−1−t)·d.
             for t in 0..<K {
                 let back = (K - 1 - t) * w.dilation
                 let slot = (frameIndex - back % slots + slots) % slots
                 tapPointers[t] = base + slot * C
             }
-            depthwise(w.dwWeight, K, list, n, w.dwBias, compactV)
-            for j in 0..<n {
-                let ch = Int(list[j])
-                let z = compactV[j]
-                compactV[j] = z >= 0 ? z : w.prelu2Slope[ch] * z
+            // The block's output is summed apart from its input (pw1 reads the residual).
+            blockOutput.update(repeating: 0, count: R)
+            switch kernels {
+            case .fast:
+                FastKernels.gatedChannels(w, residualChannels: R, kernelSize: K, history: tapPointers,
+                                          indices: list, count: n, residual, into: blockOutput)
+            case .reference:
+                ReferenceKernels.gatedChannels(w, residualChannels: R, kernelSize: K,
+                                               history: tapPointers, indices: list, count: n,
+                                               residual, scratchU: compactU, scratchV: compactV,
+                                               into: blockOutput, macs: &referenceMACs)
             }
-            scatterAccumulate(w.pw2Transposed, cols: R, list, n, compactV, residual)
-            for r in 0..<R { residual[r] += w.pw2Bias[r] }
+            for r in 0..<R { residual[r] += blockOutput[r] + w.pw2Bias[r] }
             executed += n * config.macsPerActiveChannel
 
             let fraction = Float(n) / Float(C)
@@ -291,33 +294,6 @@ public final class GatedNetwork: SpectralStage {
     }
 
     @inline(__always)
-    private func gatherRows(_ w: UnsafeMutablePointer<Float>, cols: Int,
-                            _ list: UnsafeMutablePointer<Int32>, _ n: Int,
-                            _ x: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
-                            _ y: UnsafeMutablePointer<Float>) {
-        switch kernels {
-        case .fast: FastKernels.gatherRows(w, cols: cols, indices: list, count: n, x, bias: b, into: y)
-        case .reference:
-            ReferenceKernels.gatherRows(w, cols: cols, indices: list, count: n, x, bias: b, into: y,
-                                        macs: &referenceMACs)
-        }
-    }
-
-    @inline(__always)
-    private func depthwise(_ taps: UnsafeMutablePointer<Float>, _ k: Int,
-                           _ list: UnsafeMutablePointer<Int32>, _ n: Int,
-                           _ b: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-        switch kernels {
-        case .fast:
-            FastKernels.depthwise(taps: taps, kernelSize: k, history: tapPointers, indices: list,
-                                  count: n, bias: b, into: y)
-        case .reference:
-            ReferenceKernels.depthwise(taps: taps, kernelSize: k, history: tapPointers,
-                                       indices: list, count: n, bias: b, into: y, macs: &referenceMACs)
-        }
-    }
-
-    @inline(__always)
     private func scatterAccumulate(_ wT: UnsafeMutablePointer<Float>, cols: Int,
                                    _ list: UnsafeMutablePointer<Int32>, _ n: Int,
                                    _ v: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
@@ -338,8 +314,10 @@ public final class GatedNetwork: SpectralStage {
         scatterAccumulate(w2T, cols: channels, allHiddenUnits, rank, gateHidden, s)
     }
 
+    /// Branch-free on purpose: the sign of a pre-activation is a coin flip, and a branch on it
+    /// mispredicts about every other channel.
     @inline(__always)
     private func relu(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
-        for i in 0..<n where x[i] < 0 { x[i] = 0 }
+        for i in 0..<n { x[i] = max(x[i], 0) }
     }
 }
