@@ -38,9 +38,11 @@ let package = Package(
         .target(
             name: "CHushModel",
             cSettings: [.headerSearchPath("../../models")]),
+        // C support for the kernels: software prefetch, the selection's left-packing table.
+        .target(name: "CKernelSupport"),
         .target(
             name: "Hush",
-            dependencies: ["CFFTW", "CHushModel"]),
+            dependencies: ["CFFTW", "CHushModel", "CKernelSupport"]),
         // The C API of include/hush.h: @_cdecl functions over the core. No Foundation.
         .target(
             name: "CHush",

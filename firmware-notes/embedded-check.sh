@@ -11,8 +11,8 @@ triple=${1:-armv7em-none-none-eabi}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/modules"
-cp Sources/CHushModel/include/hush_model_data.h "$tmp/modules/"
-printf 'module CHushModel {\n  header "hush_model_data.h"\n  export *\n}\n' > "$tmp/modules/module.modulemap"
+cp Sources/CHushModel/include/hush_model_data.h Sources/CKernelSupport/include/hush_kernel_support.h "$tmp/modules/"
+printf 'module CHushModel {\n  header "hush_model_data.h"\n  export *\n}\nmodule CKernelSupport {\n  header "hush_kernel_support.h"\n  export *\n}\n' > "$tmp/modules/module.modulemap"
 flags=(-enable-experimental-feature Embedded -target "$triple" -wmo -Osize -parse-as-library
        -module-name Hush -I "$tmp/modules" -I Sources/CFFTW)
 

@@ -10,8 +10,8 @@ public struct MemoryFootprint: Sendable, Equatable {
     /// The network's causal state: each block's history of u, `(K−1)·d + 1` frames × C.
     public var networkState = 0
     /// Per-frame scratch of the network: features, residual, gate hidden layer and scores,
-    /// active-index lists, compact u/v, mask, tap pointers, per-block bookkeeping and totals,
-    /// and the network's state struct.
+    /// active-index lists and selection hints, compact u/v, the block output, mask, tap pointers,
+    /// per-block bookkeeping and totals, and the network's state struct.
     public var networkScratch = 0
     /// STFT state: analysis and synthesis windows, the input frame, the overlap-add accumulator,
     /// the flush hop, the STFT's and the denoiser's state structs.

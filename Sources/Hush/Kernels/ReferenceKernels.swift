@@ -66,4 +66,35 @@ public enum ReferenceKernels {
             y[j] = sum + bias[ch]
         }
     }
+
+    /// PReLU: z for z ≥ 0, slope·z below. Branch-free on purpose: the sign of a pre-activation
+    /// is a coin flip, and a branch on it mispredicts about every other channel.
+    @inline(__always)
+    public static func prelu(_ z: Float, slope: Float) -> Float {
+        max(z, 0) + slope * min(z, 0)
+    }
+
+    /// The channel work of one gated block for its active channels (training/FORMAT.md, "The
+    /// network"): `u = PReLU₁(pw1·x + b₁)` written to the current frame of the history (tap K−1),
+    /// `v = PReLU₂(depthwise(u history) + b_dw)`, and `delta += pw2ᵀ·v`. Composed from the
+    /// kernels above with compact scratch `u`, `v` of `count` values; the fast kernel fuses it.
+    static func gatedChannels(_ w: Model.BlockWeights, residualChannels: Int, kernelSize: Int,
+                              history: UnsafePointer<UnsafeMutablePointer<Float>>,
+                              indices: UnsafePointer<Int32>, count: Int, _ x: UnsafePointer<Float>,
+                              scratchU u: UnsafeMutablePointer<Float>,
+                              scratchV v: UnsafeMutablePointer<Float>,
+                              into delta: UnsafeMutablePointer<Float>, macs: inout Int) {
+        let current = history[kernelSize - 1]
+        gatherRows(w.pw1Weight, cols: residualChannels, indices: indices, count: count, x,
+                   bias: w.pw1Bias, into: u, macs: &macs)
+        for j in 0..<count {
+            let ch = Int(indices[j])
+            current[ch] = prelu(u[j], slope: w.prelu1Slope[ch])
+        }
+        depthwise(taps: w.dwWeight, kernelSize: kernelSize, history: history, indices: indices,
+                  count: count, bias: w.dwBias, into: v, macs: &macs)
+        for j in 0..<count { v[j] = prelu(v[j], slope: w.prelu2Slope[Int(indices[j])]) }
+        scatterAccumulate(w.pw2Transposed, cols: residualChannels, indices: indices, count: count,
+                          v, into: delta, macs: &macs)
+    }
 }

@@ -47,11 +47,12 @@ public struct NetworkState {
     let residual: UnsafeMutablePointer<Float>   // [R]
     let gateHidden: UnsafeMutablePointer<Float> // [G]
     let scores: UnsafeMutablePointer<Float>     // [B, C]: kept per block for inspection
-    let selectionKeys: UnsafeMutablePointer<UInt32> // [C]
     let active: UnsafeMutablePointer<Int32>     // [B, C]: active lists per block
     let activeCounts: UnsafeMutablePointer<Int> // [B]
-    let compactU: UnsafeMutablePointer<Float>   // [C]
-    let compactV: UnsafeMutablePointer<Float>   // [C]
+    let selectionHints: UnsafeMutablePointer<Int32> // [B]: where each block's selection ended
+    let compactU: UnsafeMutablePointer<Float>   // [C]: reference kernels' scratch
+    let compactV: UnsafeMutablePointer<Float>   // [C]: reference kernels' scratch
+    let blockOutput: UnsafeMutablePointer<Float> // [R]: pw2's sum before the residual add
     let maskBuffer: UnsafeMutablePointer<Float> // [F]
     let tapPointers: UnsafeMutablePointer<UnsafeMutablePointer<Float>> // [K]
     let allHiddenUnits: UnsafeMutablePointer<Int32> // [G]: 0, 1, …, G−1
@@ -88,11 +89,12 @@ public struct NetworkState {
         let residual = take(Float.self, R)
         let gateHidden = take(Float.self, G)
         let scores = take(Float.self, B * C)
-        let selectionKeys = take(UInt32.self, C)
         let active = take(Int32.self, B * C)
         let activeCounts = take(Int.self, B)
+        let selectionHints = take(Int32.self, B)
         let compactU = take(Float.self, C)
         let compactV = take(Float.self, C)
+        let blockOutput = take(Float.self, R)
         let maskBuffer = take(Float.self, F)
         let tapPointers = take(UnsafeMutablePointer<Float>.self, K)
         let allHiddenUnits = take(Int32.self, G)
@@ -117,11 +119,12 @@ public struct NetworkState {
         residual.initialize(repeating: 0, count: R)
         gateHidden.initialize(repeating: 0, count: G)
         scores.initialize(repeating: 0, count: B * C)
-        selectionKeys.initialize(repeating: 0, count: C)
         active.initialize(repeating: 0, count: B * C)
         activeCounts.initialize(repeating: 0, count: B)
+        selectionHints.initialize(repeating: 0, count: B)
         compactU.initialize(repeating: 0, count: C)
         compactV.initialize(repeating: 0, count: C)
+        blockOutput.initialize(repeating: 0, count: R)
         maskBuffer.initialize(repeating: 1, count: F)
         tapPointers.initialize(repeating: histories, count: K)
         histories.initialize(repeating: 0, count: offset)
@@ -134,11 +137,11 @@ public struct NetworkState {
             config: config, model: model.pointee, blocks: model.pointee.blocks,
             cap: config.channelCap(budget: b), budgetValue: b,
             features: features, residual: residual, gateHidden: gateHidden, scores: scores,
-            selectionKeys: selectionKeys, active: active, activeCounts: activeCounts,
-            compactU: compactU, compactV: compactV, maskBuffer: maskBuffer, tapPointers: tapPointers,
-            allHiddenUnits: allHiddenUnits, histories: histories, historyOffsets: historyOffsets,
-            historySlots: historySlots, historyCount: offset, fractionSum: fractionSum,
-            fractionMin: fractionMin, fractionMax: fractionMax))
+            active: active, activeCounts: activeCounts, selectionHints: selectionHints,
+            compactU: compactU, compactV: compactV, blockOutput: blockOutput, maskBuffer: maskBuffer,
+            tapPointers: tapPointers, allHiddenUnits: allHiddenUnits, histories: histories,
+            historyOffsets: historyOffsets, historySlots: historySlots, historyCount: offset,
+            fractionSum: fractionSum, fractionMin: fractionMin, fractionMax: fractionMax))
         return state
     }
 
@@ -184,6 +187,7 @@ public struct NetworkState {
     /// Clears the causal histories and the totals.
     public mutating func reset() {
         histories.update(repeating: 0, count: historyCount)
+        selectionHints.update(repeating: 0, count: config.blocks)
         frameIndex = 0
         totalFrames = 0
         totalExecuted = 0
@@ -221,7 +225,7 @@ public struct NetworkState {
                 gateScores(w.gateW2Transposed, w.gateB2, C, G, blockScores)
                 executed += config.gateMACsPerBlock
                 n = ChannelSelection.select(scores: blockScores, count: C, cap: cap,
-                                            keys: selectionKeys, into: list)
+                                            hint: &selectionHints[i], into: list)
             } else {
                 for c in 0..<C { list[c] = Int32(c) }
                 n = C
@@ -234,26 +238,25 @@ public struct NetworkState {
             let base = histories + historyOffsets[i]
             let current = base + (frameIndex % slots) * C
             current.update(repeating: 0, count: C)
-            gatherRows(w.pw1Weight, cols: R, list, n, residual, w.pw1Bias, compactU)
-            for j in 0..<n {
-                let ch = Int(list[j])
-                let z = compactU[j]
-                current[ch] = z >= 0 ? z : w.prelu1Slope[ch] * z
-            }
             // Depthwise over time: tap t reads frame index − (K−1−t)·d.
             for t in 0..<K {
                 let back = (K - 1 - t) * w.dilation
                 let slot = (frameIndex - back % slots + slots) % slots
                 tapPointers[t] = base + slot * C
             }
-            depthwise(w.dwWeight, K, list, n, w.dwBias, compactV)
-            for j in 0..<n {
-                let ch = Int(list[j])
-                let z = compactV[j]
-                compactV[j] = z >= 0 ? z : w.prelu2Slope[ch] * z
+            // The block's output is summed apart from its input (pw1 reads the residual).
+            blockOutput.update(repeating: 0, count: R)
+            switch kernels {
+            case .fast:
+                FastKernels.gatedChannels(w, residualChannels: R, kernelSize: K, history: tapPointers,
+                                          indices: list, count: n, residual, into: blockOutput)
+            case .reference:
+                ReferenceKernels.gatedChannels(w, residualChannels: R, kernelSize: K,
+                                               history: tapPointers, indices: list, count: n,
+                                               residual, scratchU: compactU, scratchV: compactV,
+                                               into: blockOutput, macs: &referenceMACs)
             }
-            scatterAccumulate(w.pw2Transposed, cols: R, list, n, compactV, residual)
-            for r in 0..<R { residual[r] += w.pw2Bias[r] }
+            for r in 0..<R { residual[r] += blockOutput[r] + w.pw2Bias[r] }
             executed += n * config.macsPerActiveChannel
 
             let fraction = Float(n) / Float(C)
@@ -296,33 +299,6 @@ public struct NetworkState {
     }
 
     @inline(__always)
-    private mutating func gatherRows(_ w: UnsafeMutablePointer<Float>, cols: Int,
-                            _ list: UnsafeMutablePointer<Int32>, _ n: Int,
-                            _ x: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
-                            _ y: UnsafeMutablePointer<Float>) {
-        switch kernels {
-        case .fast: FastKernels.gatherRows(w, cols: cols, indices: list, count: n, x, bias: b, into: y)
-        case .reference:
-            ReferenceKernels.gatherRows(w, cols: cols, indices: list, count: n, x, bias: b, into: y,
-                                        macs: &referenceMACs)
-        }
-    }
-
-    @inline(__always)
-    private mutating func depthwise(_ taps: UnsafeMutablePointer<Float>, _ k: Int,
-                           _ list: UnsafeMutablePointer<Int32>, _ n: Int,
-                           _ b: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-        switch kernels {
-        case .fast:
-            FastKernels.depthwise(taps: taps, kernelSize: k, history: tapPointers, indices: list,
-                                  count: n, bias: b, into: y)
-        case .reference:
-            ReferenceKernels.depthwise(taps: taps, kernelSize: k, history: tapPointers,
-                                       indices: list, count: n, bias: b, into: y, macs: &referenceMACs)
-        }
-    }
-
-    @inline(__always)
     private mutating func scatterAccumulate(_ wT: UnsafeMutablePointer<Float>, cols: Int,
                                    _ list: UnsafeMutablePointer<Int32>, _ n: Int,
                                    _ v: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
@@ -343,9 +319,11 @@ public struct NetworkState {
         scatterAccumulate(w2T, cols: channels, allHiddenUnits, rank, gateHidden, s)
     }
 
+    /// Branch-free on purpose: the sign of a pre-activation is a coin flip, and a branch on it
+    /// mispredicts about every other channel.
     @inline(__always)
     private func relu(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
-        for i in 0..<n where x[i] < 0 { x[i] = 0 }
+        for i in 0..<n { x[i] = max(x[i], 0) }
     }
 }
 

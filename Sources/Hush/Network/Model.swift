@@ -175,6 +175,8 @@ public final class Model: @unchecked Sendable {
     public let configuration: ModelConfiguration
     /// Bytes of weights held.
     public let weightBytes: Int
+    /// One block's weight pointers (`ModelImage.BlockWeights`), by its historical name.
+    typealias BlockWeights = ModelImage.BlockWeights
     /// The model in its arena.
     public let image: UnsafeMutablePointer<ModelImage>
     private let memory: UnsafeMutableRawPointer

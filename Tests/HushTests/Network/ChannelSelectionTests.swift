@@ -11,15 +11,13 @@ struct ChannelSelectionTests {
         return ranked.prefix(cap).sorted().map { Int32($0) }
     }
 
-    static func select(_ scores: [Float], cap: Int) -> [Int32] {
-        var scratch = [UInt32](repeating: 0, count: scores.count)
+    static func select(_ scores: [Float], cap: Int, hint: Int32 = 0) -> [Int32] {
         var out = [Int32](repeating: -1, count: scores.count)
+        var hint = hint
         let n = scores.withUnsafeBufferPointer { s in
-            scratch.withUnsafeMutableBufferPointer { sc in
-                out.withUnsafeMutableBufferPointer { o in
-                    ChannelSelection.select(scores: s.baseAddress!, count: scores.count, cap: cap,
-                                            keys: sc.baseAddress!, into: o.baseAddress!)
-                }
+            out.withUnsafeMutableBufferPointer { o in
+                ChannelSelection.select(scores: s.baseAddress!, count: scores.count, cap: cap,
+                                        hint: &hint, into: o.baseAddress!)
             }
         }
         return Array(out.prefix(n))
@@ -30,13 +28,25 @@ struct ChannelSelectionTests {
         var rng = SplitMix(seed: 7)
         for trial in 0..<400 {
             let count = [1, 3, 16, 64, 256][trial % 5]
-            // Quantised scores make ties common.
-            // Quantised scores make ties common; every third trial uses continuous scores.
+            // Quantised scores make ties common; some trials use continuous or heavy-tailed scores.
             let scores = (0..<count).map { _ in
-                trial % 3 == 0 ? rng.float() : Float(Int(rng.next() % 9) - 4) * 0.5
+                switch trial % 4 {
+                case 0: rng.float()
+                // Heavy tails: a few huge and many tiny scores (interpolation's worst case).
+                case 1: rng.float() * Float(1 << (rng.next() % 24)) / Float(1 << 12)
+                default: Float(Int(rng.next() % 9) - 4) * 0.5
+                }
             }
             for cap in [1, 2, count / 4, count / 2, count].filter({ $0 >= 1 }) {
-                #expect(Self.select(scores, cap: cap) == Self.specification(scores, cap: cap))
+                let expected = Self.specification(scores, cap: cap)
+                #expect(Self.select(scores, cap: cap) == expected)
+                // The hint (last frame's threshold) only steers the search, never the result:
+                // in range, out of range, negative, on a score.
+                let onScore = scores[Int(rng.next() % UInt64(count))].bitPattern
+                for hint in [Int32(bitPattern: onScore), Int32(bitPattern: UInt32(truncatingIfNeeded: rng.next())),
+                             -5, 0, 0x3F80_0000, .max] {
+                    #expect(Self.select(scores, cap: cap, hint: hint) == expected)
+                }
             }
         }
     }
