@@ -69,7 +69,7 @@ public enum FileDenoiser {
 
         var records: [FrameRecord] = []
         let network = denoiser.network
-        if recordFrames, let network {
+        if recordFrames, network != nil {
             records.reserveCapacity(atModelRate.count / denoiser.configuration.hop + 4)
         }
         start = clock.now
