@@ -18,6 +18,8 @@ final class FrameMonitor {
     private(set) var frames = 0
     /// Frames that took longer than a hop.
     private(set) var lateFrames = 0
+    /// Underrun warnings printed.
+    private(set) var warnings = 0
     /// Slowest frame, seconds.
     private(set) var slowest = 0.0
     /// Sum of frame times, seconds.
@@ -67,6 +69,7 @@ final class FrameMonitor {
         line.append(lateSinceWarning)
         line.append(" late frame(s) since the last warning)\n")
         emit()
+        warnings += 1
         lastWarningFrame = frames
         lateSinceWarning = 0
     }
