@@ -89,6 +89,24 @@ public struct Arena {
         return (base + start).bindMemory(to: T.self, capacity: max(count, 1))
     }
 
+    /// Measures `carve`, allocates one block of the size it needs, and runs `carve` again over
+    /// that block: how the Swift-facing owners (`RealFFT`, `StreamingSTFT`, `GatedNetwork`) get
+    /// their state. If the second run throws, the block is freed; otherwise the caller owns it.
+    static func allocating<T>(_ carve: (inout Arena) throws(HushError) -> T)
+        throws(HushError) -> (memory: UnsafeMutableRawPointer, result: T) {
+        var measure = Arena.measuring()
+        _ = try carve(&measure)
+        let bytes = requiredSize(measured: measure.used)
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: alignment)
+        var arena = Arena(memory: memory, size: bytes)
+        do {
+            return (memory, try carve(&arena))
+        } catch {
+            memory.deallocate()
+            throw error
+        }
+    }
+
     /// A well-aligned, never dereferenced pointer for measuring or overflowed arenas.
     private static func placeholder<T>() -> UnsafeMutablePointer<T> {
         UnsafeMutablePointer<T>(bitPattern: UInt(alignment))!

@@ -31,10 +31,10 @@ enum ChannelSelection {
         // Gallop direction: +1 while the threshold lies above the probes, −1 below, 0 when done.
         var direction: Int64 = 0
         var step: Int64 = 1 << 20  // keys per octave are 2^23: an eighth of an octave
-        let galloping = probe > lo && probe < hi
-        if !galloping { probe = interpolate(lo, aboveLo, hi, aboveHi, cap) }
+        // True while the probe is the hint itself; a hint outside the bracket is not used.
+        var probingHint = probe > lo && probe < hi
+        if !probingHint { probe = interpolate(lo, aboveLo, hi, aboveHi, cap) }
         var widths = (hi - lo, hi - lo)  // the bracket's width one and two probes ago
-        var first = galloping
         while hi - lo > 1 {
             probe = min(max(probe, lo + 1), hi - 1)
             let n = countAtLeast(keys, count: count, Int32(truncatingIfNeeded: probe))
@@ -45,7 +45,7 @@ enum ChannelSelection {
             }
             let side: Int64 = n > cap ? 1 : -1
             if n > cap { (lo, aboveLo) = (probe, n) } else { (hi, aboveHi) = (probe, n) }
-            if first { direction = side; first = false } else if side != direction { direction = 0 }
+            if probingHint { direction = side; probingHint = false } else if side != direction { direction = 0 }
             if direction != 0 {
                 probe += direction * step
                 step <<= 1

@@ -343,19 +343,11 @@ public final class GatedNetwork: SpectralStage {
         let image = UnsafePointer(model.image)
         let shape = image.pointee.shape
         let dilations = UnsafePointer(image.pointee.dilations)
-        var measure = Arena.measuring()
-        _ = try NetworkState.place(model: image, shape: shape, dilations: dilations, budget: budget,
-                                   kernels: kernels, gating: gating, in: &measure)
-        let bytes = Arena.requiredSize(measured: measure.used)
-        memory = .allocate(byteCount: bytes, alignment: Arena.alignment)
-        var arena = Arena(memory: memory, size: bytes)
-        do {
-            state = try NetworkState.place(model: image, shape: shape, dilations: dilations, budget: budget,
-                                           kernels: kernels, gating: gating, in: &arena)
-        } catch {
-            memory.deallocate()
-            throw error
+        let block = try Arena.allocating { (arena: inout Arena) throws(HushError) in
+            try NetworkState.place(model: image, shape: shape, dilations: dilations, budget: budget,
+                                   kernels: kernels, gating: gating, in: &arena)
         }
+        (memory, state) = (block.memory, block.result)
     }
 
     deinit { memory.deallocate() }

@@ -108,23 +108,14 @@ public final class RealFFT {
     /// - Throws: `HushError.fftUnavailable` if FFTW cannot plan.
     public init(size: Int) throws(HushError) {
         guard size >= 2, size <= 1 << 24 else { throw .fftUnavailable(size: size) }
-        var measure = Arena.measuring()
-        _ = try RealFFTState.carve(size: size, in: &measure)
-        let bytes = Arena.requiredSize(measured: measure.used)
-        memory = .allocate(byteCount: bytes, alignment: Arena.alignment)
-        var arena = Arena(memory: memory, size: bytes)
-        let carved: RealFFTState?
-        do {
-            carved = try RealFFTState.carve(size: size, in: &arena)
-        } catch {
-            memory.deallocate()
-            throw error
+        let block = try Arena.allocating { (arena: inout Arena) throws(HushError) in
+            try RealFFTState.carve(size: size, in: &arena)
         }
-        guard let carved else {
-            memory.deallocate()
+        guard let carved = block.result else {
+            block.memory.deallocate()
             throw .fftUnavailable(size: size)
         }
-        state = carved
+        (memory, state) = (block.memory, carved)
     }
 
     deinit { memory.deallocate() }

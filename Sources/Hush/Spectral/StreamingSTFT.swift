@@ -191,17 +191,10 @@ public final class StreamingSTFT {
     /// Plans the FFT (once per size, process-wide) and allocates all state for `configuration`.
     public init(configuration: STFTConfiguration, stage: any SpectralStage) throws(HushError) {
         self.stage = stage
-        var measure = Arena.measuring()
-        _ = try STFTState.place(configuration: configuration, in: &measure)
-        let bytes = Arena.requiredSize(measured: measure.used)
-        memory = .allocate(byteCount: bytes, alignment: Arena.alignment)
-        var arena = Arena(memory: memory, size: bytes)
-        do {
-            state = try STFTState.place(configuration: configuration, in: &arena)
-        } catch {
-            memory.deallocate()
-            throw error
+        let block = try Arena.allocating { (arena: inout Arena) throws(HushError) in
+            try STFTState.place(configuration: configuration, in: &arena)
         }
+        (memory, state) = (block.memory, block.result)
     }
 
     deinit { memory.deallocate() }
