@@ -211,6 +211,18 @@ hush_status hush_set_budget(hush_state *state, float budget);
 /** The budget in force, or 0 for a NULL state. */
 float hush_get_budget(const hush_state *state);
 
+/**
+ * Sets the attenuation limit in dB, from the next frame on: each bin's gain is
+ * floor + (1 - floor) * mask with floor = 10^(-db/20), so nothing is attenuated by more than db
+ * (INFINITY: no limit, the gain is the network's mask). A state starts with the model file's
+ * limit (the bundled model: 20 dB). db <= 0 or NaN gives HUSH_ERR_INVALID_ARGUMENT and leaves
+ * the limit unchanged.
+ */
+hush_status hush_set_attenuation_limit(hush_state *state, float db);
+
+/** The attenuation limit in force in dB (INFINITY: none), or 0 for a NULL state. */
+float hush_get_attenuation_limit(const hush_state *state);
+
 /** Copies the last frame's statistics into *stats. */
 hush_status hush_get_last_frame_stats(const hush_state *state, hush_frame_stats *stats);
 

@@ -46,6 +46,7 @@ def model_from_file(path):
             blk.pw2.weight.copy_(torch.from_numpy(t[p + "pw2.weight"])); blk.pw2.bias.copy_(torch.from_numpy(t[p + "pw2.bias"]))
             for bn in (blk.bn1, blk.bn2):  # identity in eval mode
                 bn.running_mean.zero_(); bn.running_var.fill_(1.0 - bn.eps); bn.weight.fill_(1.0); bn.bias.zero_()
+    m.attenuation_limit_db = md.get("attenuation_limit_db")
     m.eval()
     return m, md, t
 

@@ -17,6 +17,11 @@ import hushnet
 from reference import Reference
 
 
+# The bundled model's attenuation limit: the best of 12 / 15 / 18 / 20 / 24 / 30 dB / none by mean
+# PESQ-WB on the development set (tune_limit.py; logs/tune_limit.txt), never on the test set.
+DEFAULT_ATTENUATION_LIMIT_DB = 20.0
+
+
 def random_init_model(seed=1234):
     """Untrained model whose folded tensors exercise every path: BN running stats and affine
     parameters away from identity, PReLU slopes spread, gate biases so that some channels are off."""
@@ -51,7 +56,7 @@ def load_checkpoint(path):
 def write_model(m, path, extra_meta=()):
     c = m.config()
     t = hushnet.export_tensors(m)
-    md = hushnet.model_metadata(c["R"], c["C"], c["G"], c["B"], c["K"]) + list(extra_meta)
+    md = hushnet.model_metadata(c["R"], c["C"], c["G"], c["B"], c["K"], m.attenuation_limit_db) + list(extra_meta)
     buf = container.write(path, md, [(n, t[n]) for n in hushnet.tensor_order(c["B"])])
     return buf
 
@@ -84,12 +89,16 @@ def main():
     ap.add_argument("ckpt", nargs="?")
     ap.add_argument("out")
     ap.add_argument("--random-init", action="store_true")
+    ap.add_argument("--attenuation-limit-db", type=float, default=DEFAULT_ATTENUATION_LIMIT_DB,
+                    help="the model file's default attenuation limit in dB (0: none); "
+                         f"default {DEFAULT_ATTENUATION_LIMIT_DB:g}, chosen on the dev set by tune_limit.py")
     a = ap.parse_args()
     if a.random_init:
         m, extra = random_init_model(), [("trained", 0, 0)]
     else:
         m, ck = load_checkpoint(a.ckpt)
         extra = [("trained", 0, 1), ("train_steps", 0, int(ck.get("step", 0)))]
+    m.attenuation_limit_db = a.attenuation_limit_db if a.attenuation_limit_db > 0 else None
     buf = write_model(m, a.out, extra)
     n_params = sum(v.size for v in hushnet.export_tensors(m).values())
     print(f"wrote {a.out}: {len(buf)} bytes, {n_params} parameters, CRC32 {zlib.crc32(buf[:-4]) & 0xFFFFFFFF:08x}")

@@ -7,7 +7,9 @@ Follows training/FORMAT.md to the letter:
   -> B residual blocks: gate (R->G ReLU ->C) gives scores s; binary gates g = top-k(s > 0),
      k = ceil(b*C - 1e-6); u = g * PReLU(BN(pw1 r)); v = g * PReLU(BN(causal dilated dw(u)));
      r += pw2 v
-  -> back-end 1x1 (R->F) + sigmoid = real mask on the complex noisy STFT -> inverse STFT (WOLA).
+  -> back-end 1x1 (R->F) + sigmoid = real mask m
+  -> gain floor + (1 - floor) m on the complex noisy STFT (floor = 10^(-L/20) for the model file's
+     attenuation limit L dB; none in training) -> inverse STFT (WOLA).
 
 Training uses straight-through gates: the forward pass uses exactly the binary gates of inference
 (an off channel is zero in u, hence zero in the depthwise history, and zero in v); the backward pass
@@ -64,6 +66,21 @@ def istft(Y, n_fft=N_FFT, hop=HOP):
 
 def features(X):
     return torch.log(X.real ** 2 + X.imag ** 2 + FEATURE_FLOOR)
+
+
+def gain_floor(attenuation_limit_db):
+    """The smallest gain an attenuation limit of L dB allows, 10^(-L/20); None (no limit) -> 0."""
+    return 0.0 if attenuation_limit_db is None else 10.0 ** (-float(attenuation_limit_db) / 20.0)
+
+
+def limited_gain(mask, attenuation_limit_db):
+    """FORMAT.md step 5: the gain applied to the noisy spectrum, floor + (1 - floor) * mask, i.e.
+    the mask mixed with a fraction `floor` of the noisy input (nothing is attenuated by more than
+    L dB). Without a limit the gain is the mask itself."""
+    if attenuation_limit_db is None:
+        return mask
+    f = gain_floor(attenuation_limit_db)
+    return f + (1.0 - f) * mask
 
 
 def budget_k(b, C):
@@ -164,6 +181,7 @@ class HushNet(nn.Module):
         self.frontend = nn.Linear(BINS, R)
         self.blocks = nn.ModuleList(GatedBlock(R, C, G, K, d) for d in self.dilations)
         self.backend = nn.Linear(R, BINS)
+        self.attenuation_limit_db = None  # inference setting (model-file metadata), not trained
 
     def config(self):
         return dict(R=self.R, C=self.C, G=self.G, B=self.B, K=self.K)
@@ -190,7 +208,7 @@ class HushNet(nn.Module):
     def forward(self, x, budget=1.0, tau=1.0):
         X = stft(x)
         mask, aux = self.mask_from_spec(X, budget, tau)
-        y = istft(mask * X)
+        y = istft(limited_gain(mask, self.attenuation_limit_db) * X)
         return y, mask, aux
 
 
@@ -238,12 +256,14 @@ def export_tensors(model):
     return {k: v.numpy().astype(np.float32) for k, v in t.items()}
 
 
-def model_metadata(R, C, G, B, K):
+def model_metadata(R, C, G, B, K, attenuation_limit_db=None):
     md = [("sample_rate", 0, SR), ("n_fft", 0, N_FFT), ("hop", 0, HOP), ("window", 0, 0),
           ("bins", 0, BINS), ("residual_channels", 0, R), ("conv_channels", 0, C),
           ("gate_rank", 0, G), ("blocks", 0, B), ("kernel_size", 0, K)]
     md += [(f"block.{i}.dilation", 0, 2 ** (i % 3)) for i in range(B)]
     md += [("default_budget", 1, 1.0), ("feature_floor", 1, FEATURE_FLOOR)]
+    if attenuation_limit_db is not None:
+        md += [("attenuation_limit_db", 1, float(attenuation_limit_db))]
     return md
 
 

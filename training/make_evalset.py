@@ -8,6 +8,13 @@ held out from training. Deterministic (fixed seeds).
 Writes OUT/clean/<name>.wav (the clean reference under the mixture's name, as score.py expects),
 OUT/noisy/<name>.wav and training/eval_manifest.csv (name, source, noise, snr_db, level_dbfs, seed).
 
+  python make_evalset.py --dev /work/data/psd /work/data/dev
+
+builds the development set instead (training/dev_manifest.csv): the same recordings under the
+training mixer's noise kinds (noises.KINDS; babble from other held-out sentences) with their own
+seeds. It exists to choose inference settings (the attenuation limit) without looking at the test
+set; it shares the speech with the test set, as these 13 recordings are the only real speech here.
+
 Held-out noise (never produced by the training mixer):
   babble_ho  babble of 5-7 talkers from voices never used in training (festival kal_diphone,
              flite kal 8 kHz) speaking sentences from a separate text seed
@@ -93,20 +100,22 @@ KINDS = ["babble_ho", "cafe", "fan", "street", "keyboard", "pinkmod"]
 
 
 def main():
-    psd, out = sys.argv[1], sys.argv[2]
+    dev = "--dev" in sys.argv[1:]
+    psd, out = [a for a in sys.argv[1:] if a != "--dev"]
     os.makedirs(os.path.join(out, "clean"), exist_ok=True)
     os.makedirs(os.path.join(out, "noisy"), exist_ok=True)
     sources = load_sources(psd)
-    babble_utts = heldout_voices(24, seed=424242)
+    babble_utts = heldout_voices(24, seed=525252 if dev else 424242)
+    kinds = noises.KINDS if dev else KINDS
     rows = []
     for si, (src, x) in enumerate(sources):
         for j, snr in enumerate((0, 5, 10)):
             for rep in range(2):
-                kind = KINDS[(si + 2 * j + rep * 3) % len(KINDS)]
-                seed = 900000 + si * 100 + j * 10 + rep
+                kind = kinds[(si + 2 * j + rep * 3) % len(kinds)]
+                seed = (800000 if dev else 900000) + si * 100 + j * 10 + rep
                 rng = np.random.default_rng(seed)
                 n = len(x)
-                nz = make_noise(kind, rng, n, babble_utts)
+                nz = (noises.make(rng, n, kind, babble_utts) if dev else make_noise(kind, rng, n, babble_utts))
                 s = x - x.mean()
                 level = rng.uniform(-32, -20)  # clean RMS, dBFS
                 s = s / np.sqrt(np.mean(s ** 2)) * 10 ** (level / 20)
@@ -120,7 +129,7 @@ def main():
                 sf.write(os.path.join(out, "noisy", name), m, SR, subtype="PCM_16")
                 rows.append({"name": name, "source": src, "noise": kind, "snr_db": snr,
                              "level_dbfs": f"{level:.2f}", "seed": seed})
-    with open(os.path.join(HERE, "eval_manifest.csv"), "w", newline="") as f:
+    with open(os.path.join(HERE, "dev_manifest.csv" if dev else "eval_manifest.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader(); w.writerows(rows)
     print(f"{len(rows)} mixtures, {sum(len(x) for _, x in sources) * 6 / SR:.0f} s of audio")

@@ -23,6 +23,8 @@ def check_metadata(md):
     for k in ("residual_channels", "conv_channels", "gate_rank", "blocks", "kernel_size"):
         if md[k] <= 0:
             raise ValueError(f"metadata {k} out of range")
+    if "attenuation_limit_db" in md and not md["attenuation_limit_db"] > 0:
+        raise ValueError("metadata attenuation_limit_db out of range")
 
 
 class Reference:
@@ -34,6 +36,8 @@ class Reference:
         self.B, self.K = md["blocks"], md["kernel_size"]
         self.d = [md.get(f"block.{i}.dilation", 2 ** (i % 3)) for i in range(self.B)]
         self.eps = float(md.get("feature_floor", 1e-8))
+        limit = md.get("attenuation_limit_db")  # absent: no limit, the gain is the mask
+        self.gain_floor = 0.0 if limit is None else 10.0 ** (-limit / 20.0)
         n = np.arange(self.n_fft)
         self.w = np.sqrt(0.5 - 0.5 * np.cos(2 * np.pi * n / self.n_fft))
         S = np.zeros(self.hop)
@@ -88,7 +92,7 @@ class Reference:
                 active[ti, i] = int(g.sum())
             mask = 1.0 / (1.0 + np.exp(-(t["backend.weight"] @ r + t["backend.bias"])))
             rec_m[ti] = mask
-            Y = mask * X
+            Y = (self.gain_floor + (1.0 - self.gain_floor) * mask) * X
             y = np.fft.irfft(Y, n=n_fft) * wsyn
             y_full[ti * hop: ti * hop + n_fft] += y
         out = dict(output=y_full[:T * hop], mask=rec_m, active=active)

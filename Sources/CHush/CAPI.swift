@@ -224,6 +224,24 @@ public func hush_get_budget(_ state: OpaquePointer?) -> Float {
     denoiser(state)?.pointee.network.pointee.budget ?? 0
 }
 
+/// `hush_status hush_set_attenuation_limit(hush_state *state, float db)`.
+@_cdecl("hush_set_attenuation_limit")
+public func hush_set_attenuation_limit(_ state: OpaquePointer?, _ dB: Float) -> Int32 {
+    guard let s = denoiser(state) else { return CStatus.invalidArgument.rawValue }
+    do throws(HushError) {
+        try s.pointee.network.pointee.setAttenuationLimit(dB)
+        return CStatus.ok.rawValue
+    } catch {
+        return CStatus(error).rawValue
+    }
+}
+
+/// `float hush_get_attenuation_limit(const hush_state *state)`.
+@_cdecl("hush_get_attenuation_limit")
+public func hush_get_attenuation_limit(_ state: OpaquePointer?) -> Float {
+    denoiser(state)?.pointee.network.pointee.attenuationLimit ?? 0
+}
+
 /// `hush_frame_stats` of include/hush.h, for Swift callers (tests). The C entry point writes the
 /// fields at their C offsets explicitly rather than relying on Swift's struct layout.
 public struct CFrameStats {

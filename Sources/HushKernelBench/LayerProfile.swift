@@ -79,7 +79,7 @@ enum LayerProfile {
                 timed(5) { FastKernels.scatterAccumulate(w[8], cols: R, indices: list, count: active, v, into: residual) }
             }
             timed(6) { FastKernels.matVec(backW, rows: F, cols: R, residual, bias: backB, into: mask) }
-            timed(7) { FastKernels.sigmoidMask(mask, bins: F, applyingTo: work) }
+            timed(7) { FastKernels.sigmoidMask(mask, bins: F, gainFloor: 0.1, applyingTo: work) }
             // Keep the residual bounded so values stay normal floats across frames.
             for r in 0..<R { residual[r] = residual[r] * 1e-3 }
         }

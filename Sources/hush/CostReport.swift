@@ -15,6 +15,8 @@ struct CostReport: Encodable {
     var durationSeconds: Double
     var frames: Int
     var budget: Float
+    /// The attenuation limit in dB; absent when there is none.
+    var attenuationLimitDb: Float?
     var channelCap: Int
     var framesPerSecond: Double
     var denseMacsPerFrame: Int
@@ -31,6 +33,7 @@ struct CostReport: Encodable {
         durationSeconds = summary.duration
         frames = totals.frames
         budget = network.budget
+        attenuationLimitDb = network.attenuationLimit == .infinity ? nil : network.attenuationLimit
         channelCap = network.channelCap
         framesPerSecond = c.framesPerSecond
         denseMacsPerFrame = c.denseMACsPerFrame

@@ -87,6 +87,11 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Budget b in (0, 1]: each gated block computes at most ceil(b·C) channels (default: the model's).")
     var budget: Float?
 
+    @Option(help: ArgumentHelp(
+        "Attenuation limit in dB: no bin is attenuated by more than this; 'none' for the mask as the network computed it (default: the model's, 20 for the bundled model).",
+        valueName: "dB"))
+    var attenuationLimit: String?
+
     /// Loads the model (bundled or from `--model`) and builds a denoiser at `--budget`.
     func makeDenoiser() throws -> Denoiser {
         let loaded: Model
@@ -102,6 +107,15 @@ struct ModelOptions: ParsableArguments {
         } else {
             loaded = try Model.bundled()
         }
-        return try Denoiser(model: loaded, budget: budget)
+        let denoiser = try Denoiser(model: loaded, budget: budget)
+        if let limit = attenuationLimit {
+            // Checked here rather than by the parser, so that a bad value is one line like --budget's.
+            let decibels: Float? = limit.lowercased() == "none" ? .infinity : Float(limit).flatMap { $0 > 0 ? $0 : nil }
+            guard let decibels else {
+                throw ValidationFailure(message: "--attenuation-limit: '\(limit)' is neither a number of dB > 0 nor 'none'")
+            }
+            try denoiser.network?.setAttenuationLimit(decibels)
+        }
+        return denoiser
     }
 }

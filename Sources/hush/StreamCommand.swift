@@ -60,7 +60,6 @@ struct StreamCommand: ParsableCommand {
         // A reader that goes away must end the run cleanly: EPIPE from write(2), not a signal.
         signal(SIGPIPE, SIG_IGN)
         let denoiser = try runReportingErrors { try modelOptions.makeDenoiser() }
-        let c = denoiser.configuration
         let stream = try runReportingErrors {
             try PCMStream(denoiser: denoiser, format: format, channels: channels, rate: rate,
                           compensatesDelay: !noDelayCompensation)

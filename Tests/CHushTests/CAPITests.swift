@@ -61,6 +61,12 @@ struct CAPITests {
         #expect(hush_get_last_frame_stats(s, &stats) == Self.ok && stats.frames == 0)
         for bad: Float in [0, -1, 1.5, .nan, .infinity] { #expect(hush_set_budget(s, bad) == Self.invalidArgument) }
         #expect(hush_get_budget(s) == 1)
+        #expect(hush_get_attenuation_limit(s) == 20)  // the bundled model's
+        for bad: Float in [0, -1, .nan] { #expect(hush_set_attenuation_limit(s, bad) == Self.invalidArgument) }
+        #expect(hush_get_attenuation_limit(s) == 20)
+        #expect(hush_set_attenuation_limit(s, .infinity) == Self.ok && hush_get_attenuation_limit(s) == .infinity)
+        #expect(hush_set_attenuation_limit(s, 20) == Self.ok)
+        #expect(hush_set_attenuation_limit(nil, 20) == Self.invalidArgument && hush_get_attenuation_limit(nil) == 0)
         // Even with no input the stream holds its delay: flushing needs room for it.
         #expect(hush_flush(s, &out, 10, &written) == Self.tooSmall)
         #expect(hush_flush(s, &out, hush_max_flush(s), &written) == Self.ok && written == 256)

@@ -139,6 +139,31 @@ struct DenoiseCommandTests {
         let executed = perFrame.compactMap { $0["executed_macs"] as? Int }
         let dense = try #require(json?["dense_macs_per_frame"] as? Int)
         #expect(executed.count == frames && executed.allSatisfy { $0 < dense / 2 })
+        #expect(json?["attenuation_limit_db"] as? Double == 20)
+    }
+
+    @Test("--attenuation-limit: 'none' and a number change the output; anything else is refused")
+    func attenuationLimit() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var outputs: [Data] = []
+        for (i, limit) in [nil, "none", "12"].enumerated() {
+            let out = dir + "/out\(i).wav", report = dir + "/cost\(i).json"
+            let r = try Self.hush(["denoise", "--report", report] + (limit.map { ["--attenuation-limit", $0] } ?? [])
+                                  + [Self.noisy, out])
+            #expect(r.status == 0, "stderr: \(r.stderr)")
+            outputs.append(try Data(contentsOf: URL(fileURLWithPath: out)))
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+            #expect(json?["attenuation_limit_db"] as? Double == [20, nil, 12][i])
+        }
+        #expect(outputs[0] != outputs[1] && outputs[0] != outputs[2] && outputs[1] != outputs[2])
+        let out = dir + "/bad.wav"
+        // "=-6": a negative value has to be attached, or it would read as an option.
+        for bad in [["--attenuation-limit", "0"], ["--attenuation-limit=-6"], ["--attenuation-limit", "nan"],
+                    ["--attenuation-limit", "loud"]] {
+            Self.expectFailure(try Self.hush(["denoise"] + bad + [Self.noisy, out]), output: out,
+                               mentioning: "attenuation-limit")
+        }
     }
 
     @Test("a bad model file or budget is a one-line error and writes nothing")

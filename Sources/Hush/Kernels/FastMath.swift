@@ -78,8 +78,9 @@ extension FastKernels {
         }
     }
 
-    /// `mask[f] = sigmoid(mask[f])`, then the spectrum's bin f is scaled by it.
-    public static func sigmoidMask(_ mask: UnsafeMutablePointer<Float>, bins: Int,
+    /// `mask[f] = sigmoid(mask[f])`, then the spectrum's bin f is scaled by the gain
+    /// `floor + (1 − floor)·mask[f]` (FORMAT.md step 5; `floor` 0: the mask itself).
+    public static func sigmoidMask(_ mask: UnsafeMutablePointer<Float>, bins: Int, gainFloor floor: Float,
                                    applyingTo spectrum: UnsafeMutablePointer<Float>) {
         var f = 0
         while f + 8 <= bins {
@@ -92,9 +93,11 @@ extension FastKernels {
             mask[f] = m[0]
             f += 1
         }
+        let span = 1 - floor
         for f in 0..<bins {
-            spectrum[2 * f] *= mask[f]
-            spectrum[2 * f + 1] *= mask[f]
+            let gain = floor + span * mask[f]
+            spectrum[2 * f] *= gain
+            spectrum[2 * f + 1] *= gain
         }
     }
 }
@@ -109,14 +112,16 @@ extension ReferenceKernels {
         }
     }
 
-    /// `mask[f] = 1 / (1 + e^−mask[f])` with libm, then the spectrum's bin f is scaled by it.
-    public static func sigmoidMask(_ mask: UnsafeMutablePointer<Float>, bins: Int,
+    /// `mask[f] = 1 / (1 + e^−mask[f])` with libm, then the spectrum's bin f is scaled by the gain
+    /// `floor + (1 − floor)·mask[f]`.
+    public static func sigmoidMask(_ mask: UnsafeMutablePointer<Float>, bins: Int, gainFloor floor: Float,
                                    applyingTo spectrum: UnsafeMutablePointer<Float>) {
         for f in 0..<bins {
             let m = 1 / (1 + LibM.exp(-mask[f]))
             mask[f] = m
-            spectrum[2 * f] *= m
-            spectrum[2 * f + 1] *= m
+            let gain = floor + (1 - floor) * m
+            spectrum[2 * f] *= gain
+            spectrum[2 * f + 1] *= gain
         }
     }
 }

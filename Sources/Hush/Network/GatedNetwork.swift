@@ -39,6 +39,8 @@ public struct NetworkState {
     let blocks: UnsafeMutablePointer<ModelImage.BlockWeights>
     var cap: Int
     var budgetValue: Float
+    var attenuationLimitValue: Float
+    var gainFloor: Float
     var frameIndex = 0
     var referenceMACs = 0
 
@@ -136,6 +138,8 @@ public struct NetworkState {
             lastFrame: FrameStatistics(executedMACs: 0, denseMACs: config.denseMACsPerFrame, activeFraction: 0),
             config: config, model: model.pointee, blocks: model.pointee.blocks,
             cap: config.channelCap(budget: b), budgetValue: b,
+            attenuationLimitValue: config.attenuationLimit,
+            gainFloor: ModelShape.gainFloor(attenuationLimit: config.attenuationLimit),
             features: features, residual: residual, gateHidden: gateHidden, scores: scores,
             active: active, activeCounts: activeCounts, selectionHints: selectionHints,
             compactU: compactU, compactV: compactV, blockOutput: blockOutput, maskBuffer: maskBuffer,
@@ -159,6 +163,19 @@ public struct NetworkState {
 
     /// The channel cap in force, ceil(b·C).
     public var channelCap: Int { cap }
+
+    /// The attenuation limit in dB (`.infinity`: none): the gain applied to each bin is
+    /// `floor + (1 − floor)·mask` with `floor = 10^(−limit/20)`, so no bin loses more than the
+    /// limit, and the mask itself is left as the network computed it. Starts at the model's.
+    public var attenuationLimit: Float { attenuationLimitValue }
+
+    /// Sets the attenuation limit in dB, from the next frame on; `.infinity` removes it.
+    /// - Throws: `HushError.invalidConfiguration` unless the limit is > 0 (NaN included).
+    public mutating func setAttenuationLimit(_ dB: Float) throws(HushError) {
+        guard dB > 0 else { throw .invalidConfiguration("attenuation limit \(dB) dB is not > 0") }
+        attenuationLimitValue = dB
+        gainFloor = ModelShape.gainFloor(attenuationLimit: dB)
+    }
 
     /// The mask of the last frame, `bins` values in (0, 1).
     public var lastMask: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: maskBuffer, count: config.bins) }
@@ -268,8 +285,9 @@ public struct NetworkState {
         matVec(model.backendWeight, rows: F, cols: R, residual, model.backendBias, maskBuffer)
         executed += F * R
         switch kernels {
-        case .fast: FastKernels.sigmoidMask(maskBuffer, bins: F, applyingTo: spectrum)
-        case .reference: ReferenceKernels.sigmoidMask(maskBuffer, bins: F, applyingTo: spectrum)
+        case .fast: FastKernels.sigmoidMask(maskBuffer, bins: F, gainFloor: gainFloor, applyingTo: spectrum)
+        case .reference:
+            ReferenceKernels.sigmoidMask(maskBuffer, bins: F, gainFloor: gainFloor, applyingTo: spectrum)
         }
 
         if kernels == .reference { executed = referenceMACs }
@@ -365,6 +383,11 @@ public final class GatedNetwork: SpectralStage {
     public func setBudget(_ b: Float) throws(HushError) { try state.pointee.setBudget(b) }
     /// The channel cap in force, ceil(b·C).
     public var channelCap: Int { state.pointee.channelCap }
+    /// The attenuation limit in dB (`NetworkState.attenuationLimit`).
+    public var attenuationLimit: Float { state.pointee.attenuationLimit }
+    /// Sets the attenuation limit in dB, from the next frame on; `.infinity` removes it.
+    /// - Throws: `HushError.invalidConfiguration` unless the limit is > 0 (NaN included).
+    public func setAttenuationLimit(_ dB: Float) throws(HushError) { try state.pointee.setAttenuationLimit(dB) }
     /// The mask of the last frame, `bins` values in (0, 1).
     public var lastMask: UnsafeBufferPointer<Float> { state.pointee.lastMask }
     /// The active channels of block `i` in the last frame, ascending.

@@ -41,7 +41,8 @@ public struct ModelImage {
             stft: shape.stft, residualChannels: shape.residualChannels,
             convChannels: shape.convChannels, gateRank: shape.gateRank, kernelSize: shape.kernelSize,
             dilations: Array(UnsafeBufferPointer(start: dilations, count: shape.blocks)),
-            defaultBudget: shape.defaultBudget, featureFloor: shape.featureFloor)
+            defaultBudget: shape.defaultBudget, featureFloor: shape.featureFloor,
+            attenuationLimit: shape.attenuationLimit)
     }
 
     /// Carves the layout of a model of `shape` from `arena`: this handle, the dilation table,
@@ -100,7 +101,8 @@ public struct ModelImage {
             kernelSize: try file.int(ModelKey("kernel_size"), in: 1...16),
             blocks: blocks,
             defaultBudget: try file.float(ModelKey("default_budget")) { $0 > 0 && $0 <= 1 },
-            featureFloor: try file.float(ModelKey("feature_floor")) { $0.isFinite && $0 > 0 })
+            featureFloor: try file.float(ModelKey("feature_floor")) { $0.isFinite && $0 > 0 },
+            attenuationLimit: try file.float(ModelKey("attenuation_limit_db"), ifAbsent: .infinity) { $0 > 0 })
     }
 
     /// Validates `file` completely (architecture, every tensor's shape and values) and, when

@@ -16,6 +16,8 @@ public struct ModelConfiguration: Sendable, Equatable {
     public var defaultBudget: Float
     /// ε in the log-power feature.
     public var featureFloor: Float
+    /// Default attenuation limit in dB (`.infinity`: none), see `ModelShape.attenuationLimit`.
+    public var attenuationLimit: Float
 
     /// Spectrum bins, F.
     public var bins: Int { stft.bins }
@@ -27,7 +29,8 @@ public struct ModelConfiguration: Sendable, Equatable {
     public var shape: ModelShape {
         ModelShape(stft: stft, residualChannels: residualChannels, convChannels: convChannels,
                    gateRank: gateRank, kernelSize: kernelSize, blocks: dilations.count,
-                   defaultBudget: defaultBudget, featureFloor: featureFloor)
+                   defaultBudget: defaultBudget, featureFloor: featureFloor,
+                   attenuationLimit: attenuationLimit)
     }
 
     /// Multiply-accumulates per frame with every channel computed and no gates.
@@ -60,9 +63,17 @@ public struct ModelShape: Sendable, Equatable {
     public var defaultBudget: Float
     /// ε in the log-power feature.
     public var featureFloor: Float
+    /// Attenuation limit used when the caller sets none, in dB (`.infinity`: no limit): no bin is
+    /// attenuated by more than this (training/FORMAT.md, `attenuation_limit_db`).
+    public var attenuationLimit: Float
 
     /// Spectrum bins, F.
     public var bins: Int { stft.bins }
+
+    /// The smallest gain an attenuation limit of `dB` allows, 10^(−dB/20) (0 for `.infinity`).
+    public static func gainFloor(attenuationLimit dB: Float) -> Float {
+        dB == .infinity ? 0 : Float(LibM.pow(10, Double(-dB) / 20))
+    }
 
     /// Multiply-accumulates per frame with every channel computed and no gates.
     public var denseMACsPerFrame: Int {

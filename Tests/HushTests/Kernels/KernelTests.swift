@@ -89,16 +89,27 @@ struct FastMathTests {
         for (a, b) in zip(fast, reference) { #expect(abs(a - b) <= 2e-6 * max(1, abs(b)), "\(a) vs \(b)") }
     }
 
-    @Test("sigmoid mask, including saturated logits", arguments: [1, 9, 257])
-    func sigmoid(bins: Int) {
+    @Test("sigmoid mask, including saturated logits, with and without a gain floor",
+          arguments: [1, 9, 257], [Float(0), 0.1])
+    func sigmoid(bins: Int, floor: Float) {
         var rng = SplitMix(seed: UInt64(bins) + 99)
         let logits = (0..<bins).map { i in i % 5 == 0 ? rng.float() * 200 : rng.float() * 12 }
         let spectrum = (0..<(2 * bins)).map { _ in rng.float() }
         var fastMask = logits, referenceMask = logits
         var fastSpectrum = spectrum, referenceSpectrum = spectrum
-        FastKernels.sigmoidMask(&fastMask, bins: bins, applyingTo: &fastSpectrum)
-        ReferenceKernels.sigmoidMask(&referenceMask, bins: bins, applyingTo: &referenceSpectrum)
+        FastKernels.sigmoidMask(&fastMask, bins: bins, gainFloor: floor, applyingTo: &fastSpectrum)
+        ReferenceKernels.sigmoidMask(&referenceMask, bins: bins, gainFloor: floor, applyingTo: &referenceSpectrum)
         for (a, b) in zip(fastMask, referenceMask) { #expect(abs(a - b) <= 1e-6, "\(a) vs \(b)") }
         for (a, b) in zip(fastSpectrum, referenceSpectrum) { #expect(abs(a - b) <= 1e-6) }
+        // The mask stays the network's; the spectrum gets floor + (1 − floor)·mask, never less than floor.
+        for f in 0..<bins {
+            let m = 1 / (1 + exp(-Double(logits[f])))
+            #expect(abs(Double(referenceMask[f]) - m) <= 1e-6)
+            let gain = Double(floor) + Double(1 - floor) * m
+            for part in 0..<2 {
+                #expect(abs(Double(referenceSpectrum[2 * f + part]) - gain * Double(spectrum[2 * f + part])) <= 1e-6)
+                #expect(abs(referenceSpectrum[2 * f + part]) >= floor * abs(spectrum[2 * f + part]) * (1 - 1e-6))
+            }
+        }
     }
 }

@@ -110,4 +110,23 @@ struct ModelLoadingTests {
         let message = Self.failure(Self.resealed(bytes))
         #expect(message?.contains("shape") == true, "\(message ?? "loaded")")
     }
+
+    @Test("the attenuation limit is read from the file: absent means none, <= 0 is refused")
+    func attenuationLimit() throws {
+        let bytes = try Fixtures.modelBytes()
+        #expect(try Model.load(bytes).configuration.attenuationLimit == 20)
+        let key = Array("attenuation_limit_db".utf8)
+        let at = try #require((0..<(bytes.count - key.count)).first { Array(bytes[$0..<($0 + key.count)]) == key })
+        // Renamed to a key the reader does not know: the limit is absent, the model still loads.
+        var renamed = bytes
+        renamed[at] = UInt8(ascii: "x")
+        #expect(try Model.load(Self.resealed(renamed)).configuration.attenuationLimit == .infinity)
+        for bad: Float in [0, -20, .nan] {
+            var edited = bytes
+            let value = at + key.count + 1  // after the type byte
+            for i in 0..<4 { edited[value + i] = UInt8((bad.bitPattern >> (8 * UInt32(i))) & 0xFF) }
+            let message = Self.failure(Self.resealed(edited))
+            #expect(message?.contains("attenuation_limit_db") == true, "\(bad): \(message ?? "loaded")")
+        }
+    }
 }
