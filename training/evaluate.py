@@ -51,13 +51,23 @@ def model_from_file(path):
     return m, md, t
 
 
+def flush_padded(x):
+    """x as a [1, N + n_fft] float32 batch: n_fft trailing zeros flush the stream's tail."""
+    return torch.from_numpy(np.concatenate([x, np.zeros(hushnet.N_FFT)]).astype(np.float32))[None]
+
+
+def delay_compensated(y, n):
+    """The first n samples of the input's time from a [1, ...] stream output (its delay,
+    n_fft - hop samples, removed), as float64."""
+    d = hushnet.N_FFT - hushnet.HOP
+    return y[0].numpy().astype(np.float64)[d:d + n]
+
+
 def enhance(m, x, budget):
     n = len(x)
-    d = hushnet.N_FFT - hushnet.HOP
-    xp = np.concatenate([x, np.zeros(hushnet.N_FFT)]).astype(np.float32)
     with torch.no_grad():
-        y, mask, aux = m(torch.from_numpy(xp)[None], budget=budget)
-    y = y[0].numpy().astype(np.float64)[d:d + n]
+        y, mask, aux = m(flush_padded(x), budget=budget)
+    y = delay_compensated(y, n)
     T = (n + hushnet.HOP - 1) // hushnet.HOP  # frames that cover the input
     active = torch.stack([h[0, :T].sum(-1) for _, h, _ in aux], 1).numpy()  # [T, B]
     return y, active

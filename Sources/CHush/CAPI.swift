@@ -48,12 +48,8 @@ public func hush_model_init(_ memory: UnsafeMutableRawPointer?, _ size: UInt, _ 
     case .success(let f): file = f
     case .failure(let status): return status.rawValue
     }
-    do throws(HushError) {
-        let image = try ModelImage.initialize(memory: memory, size: Int(size), file: file)
-        out.pointee = OpaquePointer(image)
-        return CStatus.ok.rawValue
-    } catch {
-        return CStatus(error).rawValue
+    return CStatus.running { () throws(HushError) in
+        out.pointee = OpaquePointer(try ModelImage.initialize(memory: memory, size: Int(size), file: file))
     }
 }
 
@@ -76,12 +72,9 @@ public func hush_init(_ memory: UnsafeMutableRawPointer?, _ size: UInt, _ model:
     }
     // <= 0 selects the model's default; NaN and values above 1 are refused by the state.
     let chosen: Float? = budget <= 0 ? nil : budget
-    do throws(HushError) {
-        let state = try DenoiserState.initialize(memory: memory, size: Int(size), model: m, budget: chosen)
-        out.pointee = OpaquePointer(state)
-        return CStatus.ok.rawValue
-    } catch {
-        return CStatus(error).rawValue
+    return CStatus.running { () throws(HushError) in
+        out.pointee = OpaquePointer(try DenoiserState.initialize(memory: memory, size: Int(size), model: m,
+                                                                 budget: chosen))
     }
 }
 
@@ -170,13 +163,10 @@ public func hush_process(_ state: OpaquePointer?, _ input: UnsafePointer<Float>?
           input != nil || n == 0, output != nil || capacity == 0 else {
         return CStatus.invalidArgument.rawValue
     }
-    do throws(HushError) {
+    return CStatus.running { () throws(HushError) in
         let count = try s.pointee.process(UnsafeBufferPointer(start: input, count: Int(n)),
                                            into: UnsafeMutableBufferPointer(start: output, count: Int(capacity)))
         written.pointee = UInt(count)
-        return CStatus.ok.rawValue
-    } catch {
-        return CStatus(error).rawValue
     }
 }
 
@@ -196,13 +186,10 @@ public func hush_flush(_ state: OpaquePointer?, _ output: UnsafeMutablePointer<F
           output != nil || capacity == 0 else {
         return CStatus.invalidArgument.rawValue
     }
-    do throws(HushError) {
+    return CStatus.running { () throws(HushError) in
         let count = try s.pointee.finish(into: UnsafeMutableBufferPointer(start: output, count: Int(capacity)))
         written.pointee = UInt(count)
         s.pointee.reset()
-        return CStatus.ok.rawValue
-    } catch {
-        return CStatus(error).rawValue
     }
 }
 
@@ -210,12 +197,7 @@ public func hush_flush(_ state: OpaquePointer?, _ output: UnsafeMutablePointer<F
 @_cdecl("hush_set_budget")
 public func hush_set_budget(_ state: OpaquePointer?, _ budget: Float) -> Int32 {
     guard let s = denoiser(state) else { return CStatus.invalidArgument.rawValue }
-    do throws(HushError) {
-        try s.pointee.network.pointee.setBudget(budget)
-        return CStatus.ok.rawValue
-    } catch {
-        return CStatus(error).rawValue
-    }
+    return CStatus.running { () throws(HushError) in try s.pointee.network.pointee.setBudget(budget) }
 }
 
 /// `float hush_get_budget(const hush_state *state)`.
@@ -228,12 +210,7 @@ public func hush_get_budget(_ state: OpaquePointer?) -> Float {
 @_cdecl("hush_set_attenuation_limit")
 public func hush_set_attenuation_limit(_ state: OpaquePointer?, _ dB: Float) -> Int32 {
     guard let s = denoiser(state) else { return CStatus.invalidArgument.rawValue }
-    do throws(HushError) {
-        try s.pointee.network.pointee.setAttenuationLimit(dB)
-        return CStatus.ok.rawValue
-    } catch {
-        return CStatus(error).rawValue
-    }
+    return CStatus.running { () throws(HushError) in try s.pointee.network.pointee.setAttenuationLimit(dB) }
 }
 
 /// `float hush_get_attenuation_limit(const hush_state *state)`.

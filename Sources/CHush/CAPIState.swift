@@ -18,6 +18,18 @@ enum CStatus: Int32, Error {
         }
     }
 
+    /// Runs `body` and returns its status: `.ok` when it returns, the engine error's code when
+    /// it throws. The closure is non-escaping, so this allocates nothing.
+    @inline(__always)
+    static func running(_ body: () throws(HushError) -> Void) -> Int32 {
+        do {
+            try body()
+            return CStatus.ok.rawValue
+        } catch {
+            return CStatus(error).rawValue
+        }
+    }
+
     /// The message `hush_status_string` returns: static text, so no allocation and no lifetime.
     static func message(_ code: Int32) -> StaticString {
         switch CStatus(rawValue: code) {

@@ -13,8 +13,6 @@ enum LibM {
     @inline(__always) static func cos(_ x: Double) -> Double { _cos(x) }
     @inline(__always) static func exp(_ x: Float) -> Float { expf(x) }
     @inline(__always) static func log(_ x: Float) -> Float { logf(x) }
-    @inline(__always) static func pow(_ x: Double, _ y: Double) -> Double { _pow(x, y) }
 }
 
 @inline(__always) private func _cos(_ x: Double) -> Double { cos(x) }
-@inline(__always) private func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }

@@ -70,9 +70,10 @@ public struct ModelShape: Sendable, Equatable {
     /// Spectrum bins, F.
     public var bins: Int { stft.bins }
 
-    /// The smallest gain an attenuation limit of `dB` allows, 10^(−dB/20) (0 for `.infinity`).
+    /// The smallest gain an attenuation limit of `dB` allows, 10^(−dB/20) = e^(−dB·ln10/20)
+    /// (0 for `.infinity`). Through `LibM.exp`, so the core needs no further libm function.
     public static func gainFloor(attenuationLimit dB: Float) -> Float {
-        dB == .infinity ? 0 : Float(LibM.pow(10, Double(-dB) / 20))
+        dB == .infinity ? 0 : LibM.exp(-dB * (2.302585093 / 20))
     }
 
     /// Multiply-accumulates per frame with every channel computed and no gates.

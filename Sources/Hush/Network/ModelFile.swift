@@ -130,14 +130,19 @@ public struct ModelFile {
 
     /// A float metadata value satisfying `valid`.
     func float(_ key: ModelKey, where valid: (Float) -> Bool) throws(HushError) -> Float {
-        guard metadata(key) != nil else { throw .invalidModel("metadata '\(key)' missing") }
-        return try float(key, ifAbsent: 0, where: valid)
+        guard let v = try floatIfPresent(key, where: valid) else { throw .invalidModel("metadata '\(key)' missing") }
+        return v
     }
 
     /// A float metadata value satisfying `valid`, or `fallback` for an optional key the file
     /// does not have.
     func float(_ key: ModelKey, ifAbsent fallback: Float, where valid: (Float) -> Bool) throws(HushError) -> Float {
-        guard let entry = metadata(key) else { return fallback }
+        try floatIfPresent(key, where: valid) ?? fallback
+    }
+
+    /// A float metadata value satisfying `valid`, or nil if the file has no such key.
+    private func floatIfPresent(_ key: ModelKey, where valid: (Float) -> Bool) throws(HushError) -> Float? {
+        guard let entry = metadata(key) else { return nil }
         guard entry.type == 1 else { throw .invalidModel("metadata '\(key)' is not a float") }
         let v = Float(bitPattern: entry.raw)
         guard valid(v) else { throw .invalidModel("metadata '\(key)' = \(v) out of range") }
