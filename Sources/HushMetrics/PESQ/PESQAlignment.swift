@@ -102,12 +102,8 @@ struct PESQAlignment {
         var a = [Float](repeating: 0, count: size), b = a
         for i in 0..<n1 { a[n1 - 1 - i] = x1[s1 + i] }
         for i in 0..<n2 { b[i] = x2[s2 + i] }
-        var fa: [Float] = [], fb: [Float] = []
-        fft.forward(a, into: &fa)
-        fft.forward(b, into: &fb)
-        multiply(&fa, fb, size: size, conjugateFirst: false)
-        var y: [Float] = []
-        fft.inverse(fa, size: size, into: &y)
+        var fa: [Float] = [], fb: [Float] = [], y: [Float] = []
+        circularProduct(a, b, size: size, conjugateFirst: false, spectra: &fa, &fb, into: &y)
         return y
     }
 
@@ -128,10 +124,7 @@ struct PESQAlignment {
             x1[i] = reference.data[startr + i] * window[i]
             x2[i] = degraded.data[startd + i] * window[i]
         }
-        fft.forward(x1, into: &f1)
-        fft.forward(x2, into: &f2)
-        multiply(&f1, f2, size: n, conjugateFirst: true)
-        fft.inverse(f1, size: n, into: &values)
+        circularProduct(x1, x2, size: n, conjugateFirst: true, spectra: &f1, &f2, into: &values)
         var peak: Float = 0
         for i in 0..<n {
             values[i] = abs(values[i])
@@ -167,12 +160,8 @@ struct PESQAlignment {
             triangle[c] = 1 - Float(c) / Float(kernel)
             triangle[n - c] = triangle[c]
         }
-        var fh: [Float] = [], ft: [Float] = []
-        fft.forward(histogram, into: &fh)
-        fft.forward(triangle, into: &ft)
-        multiply(&fh, ft, size: n, conjugateFirst: false)
-        var smoothed: [Float] = []
-        fft.inverse(fh, size: n, into: &smoothed)
+        var fh: [Float] = [], ft: [Float] = [], smoothed: [Float] = []
+        circularProduct(histogram, triangle, size: n, conjugateFirst: false, spectra: &fh, &ft, into: &smoothed)
         for i in 0..<n { histogram[i] = total > 0 ? abs(smoothed[i]) / total : 0 }
         let (lag, confidence) = peakLag(histogram)
         utterances.delay[u] = estimate + lag
@@ -185,6 +174,17 @@ struct PESQAlignment {
         for i in histogram.indices where histogram[i] > best { best = histogram[i]; index = i }
         if index >= histogram.count / 2 { index -= histogram.count }
         return (index, best)
+    }
+
+    /// The circular convolution of `a` and `b` (length `size`), or their circular
+    /// cross-correlation when `conjugateFirst`, by FFT: `result` ← IFFT(A·B) or IFFT(conj(A)·B).
+    /// `fa` and `fb` are the caller's scratch for the two spectra (interleaved, bins 0…size/2).
+    private func circularProduct(_ a: [Float], _ b: [Float], size: Int, conjugateFirst: Bool,
+                                 spectra fa: inout [Float], _ fb: inout [Float], into result: inout [Float]) {
+        fft.forward(a, into: &fa)
+        fft.forward(b, into: &fb)
+        multiply(&fa, fb, size: size, conjugateFirst: conjugateFirst)
+        fft.inverse(fa, size: size, into: &result)
     }
 
     /// In place: a ← a·b, or a ← conj(a)·b, on interleaved spectra of bins 0…size/2.
