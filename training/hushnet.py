@@ -125,9 +125,10 @@ class BN(nn.BatchNorm1d):
 
 
 class GatedBlock(nn.Module):
-    def __init__(self, R, C, G, K, d):
+    def __init__(self, R, C, G, K, d, gated=True):
         super().__init__()
         self.R, self.C, self.G, self.K, self.d = R, C, G, K, d
+        self.gated = gated  # False: a static block, every channel always computed
         self.gate1 = nn.Linear(R, G)
         self.gate2 = nn.Linear(G, C)
         self.pw1 = nn.Linear(R, C)
@@ -144,6 +145,11 @@ class GatedBlock(nn.Module):
 
     def forward(self, r, k, tau=1.0):
         """r [Bt, T, R]; k = channel cap (int, or LongTensor [Bt] for per-example caps)."""
+        if not self.gated:
+            ones = torch.ones(*r.shape[:-1], self.C, device=r.device, dtype=r.dtype)
+            u = self.prelu1(self.bn1(self.pw1(r)))
+            v = self.prelu2(self.bn2(self.dw(u)))
+            return r + self.pw2(v), ones, ones, None
         s = self.scores(r)
         hard = (s > 0)
         C = self.C
@@ -172,19 +178,20 @@ class GatedBlock(nn.Module):
 
 
 class HushNet(nn.Module):
-    def __init__(self, R=80, C=256, G=8, B=9, K=3):
+    def __init__(self, R=80, C=256, G=8, B=9, K=3, gated=True):
         super().__init__()
         self.R, self.C, self.G, self.B, self.K = R, C, G, B, K
+        self.gated = gated
         self.dilations = [2 ** (i % 3) for i in range(B)]
         self.register_buffer("feat_mean", torch.zeros(BINS))
         self.register_buffer("feat_std", torch.ones(BINS))
         self.frontend = nn.Linear(BINS, R)
-        self.blocks = nn.ModuleList(GatedBlock(R, C, G, K, d) for d in self.dilations)
+        self.blocks = nn.ModuleList(GatedBlock(R, C, G, K, d, gated) for d in self.dilations)
         self.backend = nn.Linear(R, BINS)
         self.attenuation_limit_db = None  # inference setting (model-file metadata), not trained
 
     def config(self):
-        return dict(R=self.R, C=self.C, G=self.G, B=self.B, K=self.K)
+        return dict(R=self.R, C=self.C, G=self.G, B=self.B, K=self.K, gated=self.gated)
 
     def mask_from_spec(self, X, budget=1.0, tau=1.0):
         """X [Bt, T, F] complex -> mask [Bt, T, F], list of (scores, hard, soft) per block, each
@@ -239,6 +246,11 @@ def export_tensors(model):
             t[p + "gate.b1"] = blk.gate1.bias.double()
             t[p + "gate.w2"] = blk.gate2.weight.double()
             t[p + "gate.b2"] = blk.gate2.bias.double()
+            if not m.gated:  # a static network: gates that score every channel +1, always on
+                t[p + "gate.w1"] = torch.zeros_like(t[p + "gate.w1"])
+                t[p + "gate.b1"] = torch.zeros_like(t[p + "gate.b1"])
+                t[p + "gate.w2"] = torch.zeros_like(t[p + "gate.w2"])
+                t[p + "gate.b2"] = torch.ones_like(t[p + "gate.b2"])
             bn = blk.bn1
             sc = bn.weight.double() / torch.sqrt(bn.running_var.double() + bn.eps)
             t[p + "pw1.weight"] = blk.pw1.weight.double() * sc[:, None]
