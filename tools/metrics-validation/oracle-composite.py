@@ -19,17 +19,17 @@ Empty cells: the reference does not define the score (the parts need equal lengt
 needs 16 kHz). With ORACLE.csv (the committed oracle.csv) the `pesq` scores recomputed here are
 checked against it, so both tables describe the same set.
 """
-import csv, os, sys, types
+import csv, sys, types
 import numpy as np
 import scipy.signal
 import scipy.signal.windows
-import soundfile as sf
 
 scipy.signal.kaiser = scipy.signal.windows.kaiser
 sys.modules.setdefault("srmrpy", types.ModuleType("srmrpy"))
 import pysepm_evo as pysepm  # noqa: E402
 from pesq import pesq  # noqa: E402
 from pesqc2 import pesq as pesq_c2  # noqa: E402
+from oracle_pairs import fmt, pairs, refusable  # noqa: E402
 
 COLUMNS = ["id", "rate", "pesq_wb_c2", "composite_pesq", "llr", "llr_composite", "wss", "seg_snr",
            "fw_seg_snr", "csig", "cbak", "covl", "degradation"]
@@ -48,27 +48,12 @@ def composite(pesq_value, llr_mean, wss_dist, seg_snr):
     return [float(np.min((5, np.max((1, v))))) for v in (csig, cbak, covl)]
 
 
-def fmt(v):
-    return "" if v is None else f"{v:.6f}"
-
-
 def main():
     root, out = sys.argv[1], sys.argv[2]
     committed = {r["id"]: r for r in csv.DictReader(open(sys.argv[3]))} if len(sys.argv) > 3 else {}
-    with open(os.path.join(root, "pairs.csv")) as f:
-        pairs = list(csv.DictReader(f))
     rows = []
-    for p in pairs:
-        x, rx = sf.read(os.path.join(root, "clean", p["id"] + ".wav"))
-        y, ry = sf.read(os.path.join(root, "enhanced", p["id"] + ".wav"))
-        assert rx == ry
-
-        def safe(f):
-            try:
-                return f()
-            except Exception as err:  # the oracle refused the pair: leave the cell empty
-                print(p["id"], "oracle error:", err, file=sys.stderr)
-                return None
+    for p, x, y, rx in pairs(root):
+        safe = refusable(p["id"])
         nb = safe(lambda: pesq(rx, x, y, "nb"))
         wb = safe(lambda: pesq(rx, x, y, "wb")) if rx == 16000 else None
         wb_c2 = safe(lambda: pesq_c2(rx, x, y, "wb")) if rx == 16000 else None

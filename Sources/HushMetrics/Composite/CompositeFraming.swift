@@ -149,23 +149,30 @@ struct CompositeSpectra {
     }
 
 
-    /// Calls `body(clean band values, enhanced band values)` for every frame: each signal's
-    /// magnitude spectrum, transformed in place by `prepare`, through the critical-band filters.
-    func forEachFrame(clean: [Double], enhanced: [Double], frames: Int,
-                      prepare: (inout [Double]) -> Void,
-                      _ body: ([Double], [Double]) -> Void) {
-        let n = bands.fftSize
+    /// The spectral measures' analysis of a pair (WSS, fwSegSNR): checks it, then calls
+    /// `body(clean band values, enhanced band values)` for every frame, each signal's magnitude
+    /// spectrum (ε-offset samples) first transformed in place by `prepare(spectrum, scale)`
+    /// and then passed through the critical-band filters. Returns the frame count.
+    static func bandsPerFrame(clean: [Float], enhanced: [Float], sampleRate: Int,
+                              prepare: (_ spectrum: inout [Double], _ scale: Double) -> Void,
+                              _ body: ([Double], [Double]) -> Void) throws(MetricsError) -> Int {
+        let spectra = CompositeSpectra(sampleRate: sampleRate)
+        let frames = spectra.framing.spectralFrameCount(clean.count)
+        try spectra.framing.validate(clean: clean, enhanced: enhanced, framesNeeded: frames)
+        let x = CompositeFraming.offset(clean), y = CompositeFraming.offset(enhanced)
+        let n = spectra.bands.fftSize
         var re = [Double](repeating: 0, count: n), im = re
         var magnitude = [Double](repeating: 0, count: n / 2)
         var cleanBands = [Double](repeating: 0, count: CriticalBands.count), enhancedBands = cleanBands
         for f in 0..<frames {
-            magnitudes(clean, frame: f, into: &magnitude, real: &re, imaginary: &im)
-            prepare(&magnitude)
-            bands.apply(magnitude, into: &cleanBands)
-            magnitudes(enhanced, frame: f, into: &magnitude, real: &re, imaginary: &im)
-            prepare(&magnitude)
-            bands.apply(magnitude, into: &enhancedBands)
+            spectra.magnitudes(x, frame: f, into: &magnitude, real: &re, imaginary: &im)
+            prepare(&magnitude, spectra.scale)
+            spectra.bands.apply(magnitude, into: &cleanBands)
+            spectra.magnitudes(y, frame: f, into: &magnitude, real: &re, imaginary: &im)
+            prepare(&magnitude, spectra.scale)
+            spectra.bands.apply(magnitude, into: &enhancedBands)
             body(cleanBands, enhancedBands)
         }
+        return frames
     }
 }

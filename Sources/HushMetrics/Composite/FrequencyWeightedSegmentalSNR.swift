@@ -11,17 +11,14 @@ public enum FrequencyWeightedSegmentalSNR {
     /// - Throws: `.lengthMismatch`, or `.tooShort` for less than one frame.
     public static func decibels(clean: [Float], enhanced: [Float],
                                 sampleRate: Int) throws(MetricsError) -> Double {
-        let spectra = CompositeSpectra(sampleRate: sampleRate)
-        let frames = spectra.framing.spectralFrameCount(clean.count)
-        try spectra.framing.validate(clean: clean, enhanced: enhanced, framesNeeded: frames)
         var total = 0.0
-        spectra.forEachFrame(clean: CompositeFraming.offset(clean), enhanced: CompositeFraming.offset(enhanced),
-                             frames: frames,
-                             prepare: { m in
-                                 let sum = m.reduce(0, +)
-                                 for k in m.indices { m[k] /= sum }
-                             },
-                             { cleanBands, enhancedBands in
+        let frames = try CompositeSpectra.bandsPerFrame(
+            clean: clean, enhanced: enhanced, sampleRate: sampleRate,
+            prepare: { m, _ in
+                let sum = m.reduce(0, +)
+                for k in m.indices { m[k] /= sum }
+            }
+        ) { cleanBands, enhancedBands in
             var weighted = 0.0, weights = 0.0
             for (c, e) in zip(cleanBands, enhancedBands) {
                 let error = max((c - e) * (c - e), CompositeFraming.epsilon)
@@ -30,7 +27,7 @@ public enum FrequencyWeightedSegmentalSNR {
                 weights += w
             }
             total += min(max(weighted / weights, SegmentalSNR.range.lowerBound), SegmentalSNR.range.upperBound)
-        })
+        }
         return total / Double(frames)
     }
 }

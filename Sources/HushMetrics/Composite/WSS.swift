@@ -13,18 +13,14 @@ public enum WSS {
     /// - Throws: `.lengthMismatch`, or `.tooShort` for less than one frame.
     public static func distance(clean: [Float], enhanced: [Float],
                                 sampleRate: Int) throws(MetricsError) -> Double {
-        let spectra = CompositeSpectra(sampleRate: sampleRate)
-        let frames = spectra.framing.spectralFrameCount(clean.count)
-        try spectra.framing.validate(clean: clean, enhanced: enhanced, framesNeeded: frames)
-        let unscale = spectra.scale
         var distortions: [Double] = []
-        distortions.reserveCapacity(frames)
-        spectra.forEachFrame(clean: CompositeFraming.offset(clean), enhanced: CompositeFraming.offset(enhanced),
-                             frames: frames,
-                             prepare: { m in for k in m.indices { let v = m[k] / unscale; m[k] = v * v } },
-                             { cleanEnergy, enhancedEnergy in
+        // scipy scales the spectrum by 1/Σwindow; the reference undoes it before squaring.
+        _ = try CompositeSpectra.bandsPerFrame(
+            clean: clean, enhanced: enhanced, sampleRate: sampleRate,
+            prepare: { m, scale in for k in m.indices { let v = m[k] / scale; m[k] = v * v } }
+        ) { cleanEnergy, enhancedEnergy in
             distortions.append(frameDistance(decibels(cleanEnergy), decibels(enhancedEnergy)))
-        })
+        }
         return CompositeFraming.lowMean(distortions)
     }
 
