@@ -110,9 +110,17 @@ struct CompositeTests {
         #expect(throws: MetricsError.lengthMismatch(clean: 3, enhanced: 2)) {
             try WSS.distance(clean: [1, 2, 3], enhanced: [1, 2], sampleRate: 16_000)
         }
-        let short = [Float](repeating: 0.1, count: 400)
-        #expect(throws: MetricsError.self) {
+        // One frame needs 30 ms + one hop: 600 samples at 16 kHz.
+        let short = [Float](repeating: 0.1, count: 599), enough = short + [0.1]
+        #expect(throws: MetricsError.tooShort(samples: 599, needed: 600)) {
             try FrequencyWeightedSegmentalSNR.decibels(clean: short, enhanced: short, sampleRate: 16_000)
+        }
+        #expect(throws: MetricsError.tooShort(samples: 599, needed: 600)) {
+            try LLR.mean(clean: short, enhanced: short, sampleRate: 16_000)
+        }
+        #expect(throws: Never.self) {
+            _ = try LLR.mean(clean: enough, enhanced: enough, sampleRate: 16_000)
+            _ = try WSS.distance(clean: enough, enhanced: enough, sampleRate: 16_000)
         }
         #expect(throws: MetricsError.self) {
             try CompositeMeasures.compute(clean: short, enhanced: short, sampleRate: 44_100)

@@ -48,13 +48,14 @@ struct CompositeFraming {
         return total / Double(kept)
     }
 
-    /// Checks equal lengths and that at least one frame fits.
-    func validate(clean: [Float], enhanced: [Float], framesNeeded: Int) throws(MetricsError) {
+    /// Checks equal lengths and that the measure has at least one frame (`frames`: the count
+    /// it found). Both frame counts reach 1 at frameLength + hop samples.
+    func validate(clean: [Float], enhanced: [Float], frames: Int) throws(MetricsError) {
         guard clean.count == enhanced.count else {
             throw .lengthMismatch(clean: clean.count, enhanced: enhanced.count)
         }
-        guard frameLength > 0, hop > 0, framesNeeded > 0 else {
-            throw .tooShort(samples: clean.count, needed: frameLength + 2 * max(hop, 1))
+        guard frameLength > 0, hop > 0, frames > 0 else {
+            throw .tooShort(samples: clean.count, needed: frameLength + max(hop, 1))
         }
     }
 }
@@ -158,7 +159,7 @@ struct CompositeSpectra {
                               _ body: ([Double], [Double]) -> Void) throws(MetricsError) -> Int {
         let spectra = CompositeSpectra(sampleRate: sampleRate)
         let frames = spectra.framing.spectralFrameCount(clean.count)
-        try spectra.framing.validate(clean: clean, enhanced: enhanced, framesNeeded: frames)
+        try spectra.framing.validate(clean: clean, enhanced: enhanced, frames: frames)
         let x = CompositeFraming.offset(clean), y = CompositeFraming.offset(enhanced)
         let n = spectra.bands.fftSize
         var re = [Double](repeating: 0, count: n), im = re

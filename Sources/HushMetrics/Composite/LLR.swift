@@ -16,7 +16,7 @@ public enum LLR {
         let framing = CompositeFraming(sampleRate: sampleRate)
         // The reference frames with numpy strides and leaves the last frame out.
         let frames = framing.stridedFrameCount(clean.count) - 1
-        try framing.validate(clean: clean, enhanced: enhanced, framesNeeded: frames)
+        try framing.validate(clean: clean, enhanced: enhanced, frames: frames)
         let order = sampleRate < 10_000 ? 10 : 16
         let x = CompositeFraming.offset(clean), y = CompositeFraming.offset(enhanced)
         var frame = [Double](repeating: 0, count: framing.frameLength)
