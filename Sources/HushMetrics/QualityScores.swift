@@ -8,6 +8,8 @@ public struct QualityScores: Sendable, Equatable {
     public var pesqNarrowBand: Double?
     /// PESQ wide-band (P.862.2), MOS-LQO.
     public var pesqWideBand: Double?
+    /// PESQ wide-band with P.862 Corrigendum 2 (as `pesqc2`), MOS-LQO.
+    public var pesqWideBandCorrigendum2: Double?
     /// STOI, 0…1.
     public var stoi: Double?
     /// Extended STOI.
@@ -16,6 +18,12 @@ public struct QualityScores: Sendable, Equatable {
     public var siSDR: Double?
     /// Segmental SNR in dB.
     public var segmentalSNR: Double?
+    /// Frequency-weighted segmental SNR in dB (`pysepm.fwSNRseg`).
+    public var frequencyWeightedSegmentalSNR: Double?
+    /// LLR as the stand-alone measure (`pysepm.llr`: per-frame values clamped at 2).
+    public var llr: Double?
+    /// CSIG, CBAK, COVL and the parts they were made of (their LLR is unclamped).
+    public var composite: CompositeMeasures?
     /// Time spent computing PESQ NB (what the speed target is about).
     public var pesqNarrowBandTime: ComputeTime?
     /// Time spent computing PESQ WB.
@@ -40,19 +48,34 @@ public struct QualityScores: Sendable, Equatable {
         guard PESQ.supportedRates.contains(pesqInput.sampleRate) else {
             throw .unsupportedRate(pesqInput.sampleRate, supported: PESQ.supportedRates)
         }
-        (scores.pesqNarrowBand, scores.pesqNarrowBandTime) = try timedPESQ(pesqInput, .narrowBand)
+        let narrowBand: (raw: Double, mos: Double)
+        (narrowBand, scores.pesqNarrowBandTime) = try timedPESQ(pesqInput, .narrowBand)
+        scores.pesqNarrowBand = narrowBand.mos
         if pesqInput.sampleRate == 16_000 {
-            (scores.pesqWideBand, scores.pesqWideBandTime) = try timedPESQ(pesqInput, .wideBand)
+            let wideBand: (raw: Double, mos: Double)
+            (wideBand, scores.pesqWideBandTime) = try timedPESQ(pesqInput, .wideBand)
+            scores.pesqWideBand = wideBand.mos
+            scores.pesqWideBandCorrigendum2 = try PESQ.mos(
+                reference: pesqInput.clean, degraded: pesqInput.enhanced, sampleRate: 16_000,
+                mode: .wideBand, revision: .corrigendum2)
         } else {
             scores.notes.append("PESQ WB needs 16 kHz; only NB computed")
         }
         guard clean.count == enhanced.count else {
             scores.notes.append("lengths differ (\(clean.count) vs \(enhanced.count) samples): "
-                                + "STOI, ESTOI, SI-SDR and segSNR need equal lengths")
+                                + "STOI, ESTOI, SI-SDR, segSNR, fwSegSNR, LLR, WSS and CSIG/CBAK/COVL need equal lengths")
             return scores
         }
         scores.siSDR = try SISDR.decibels(clean: clean, enhanced: enhanced)
         scores.segmentalSNR = try SegmentalSNR.decibels(clean: clean, enhanced: enhanced, sampleRate: sampleRate)
+        scores.frequencyWeightedSegmentalSNR = try FrequencyWeightedSegmentalSNR.decibels(
+            clean: clean, enhanced: enhanced, sampleRate: sampleRate)
+        scores.llr = try LLR.mean(clean: clean, enhanced: enhanced, sampleRate: sampleRate)
+        // The composites are defined with PESQ at its own rate: computed on PESQ's signals, with
+        // WB MOS-LQO at 16 kHz and the raw NB score at 8 kHz (see `CompositeMeasures`).
+        scores.composite = try CompositeMeasures.compute(
+            clean: pesqInput.clean, enhanced: pesqInput.enhanced, sampleRate: pesqInput.sampleRate,
+            pesq: scores.pesqWideBand ?? narrowBand.raw)
         do {
             scores.stoi = try STOI.score(clean: clean, enhanced: enhanced, sampleRate: sampleRate)
             scores.estoi = try STOI.score(clean: clean, enhanced: enhanced, sampleRate: sampleRate, extended: true)
@@ -63,14 +86,14 @@ public struct QualityScores: Sendable, Equatable {
     }
 
     private static func timedPESQ(_ input: (clean: [Float], enhanced: [Float], sampleRate: Int),
-                                  _ mode: PESQ.Mode) throws(MetricsError) -> (Double, ComputeTime) {
+                                  _ mode: PESQ.Mode) throws(MetricsError) -> ((raw: Double, mos: Double), ComputeTime) {
         let clock = ContinuousClock()
         let start = clock.now, startCPU = MetricsMath.threadCPUSeconds()
-        let mos = try PESQ.mos(reference: input.clean, degraded: input.enhanced,
-                               sampleRate: input.sampleRate, mode: mode)
+        let score = try PESQ.evaluate(reference: input.clean, degraded: input.enhanced,
+                                      sampleRate: input.sampleRate, mode: mode)
         let elapsed = clock.now - start
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return (mos, ComputeTime(wallSeconds: wall, cpuSeconds: MetricsMath.threadCPUSeconds() - startCPU))
+        return (score, ComputeTime(wallSeconds: wall, cpuSeconds: MetricsMath.threadCPUSeconds() - startCPU))
     }
 }
 

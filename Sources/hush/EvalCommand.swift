@@ -7,13 +7,16 @@ import HushMetrics
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Score enhanced speech against clean speech: PESQ NB/WB, STOI, ESTOI, SI-SDR, segSNR.",
+        abstract: "Score enhanced speech against clean speech: PESQ NB/WB, STOI, ESTOI, SI-SDR, segSNR, CSIG/CBAK/COVL.",
         discussion: """
             PESQ follows ITU-T P.862 (NB, P.862.1 mapping) and P.862.2 (WB) as the `pesq` PyPI \
-            package computes them (no Corrigendum 2); STOI/ESTOI as pystoi. PESQ WB needs 16 kHz, \
-            NB 8 or 16 kHz; files at other rates are resampled to 16 kHz for PESQ only (a note \
-            says so). PESQ aligns delayed files of different lengths; STOI, ESTOI, SI-SDR and \
-            segSNR need equal lengths and are left out (with a note) otherwise.
+            package computes them (no Corrigendum 2); WB-C2 is WB with Corrigendum 2, as the \
+            `pesqc2` package. STOI/ESTOI as pystoi. fwSegSNR, LLR and WSS as pysepm, and Hu & \
+            Loizou's composites CSIG, CBAK, COVL from them (PESQ term: WB MOS-LQO at 16 kHz, \
+            raw NB score at 8 kHz). PESQ WB needs 16 kHz, NB 8 or 16 kHz; files at other rates \
+            are resampled to 16 kHz for PESQ and the composites only (a note says so). PESQ \
+            aligns delayed files of different lengths; the other measures need equal lengths \
+            and are left out (with a note) otherwise.
 
             Examples:
               hush eval --clean clean.wav --enhanced denoised.wav
@@ -112,7 +115,7 @@ enum PairScorer {
         if !PESQ.supportedRates.contains(c.sampleRate) {
             pesqSignals = (try Resampler.resample(x, from: c.sampleRate, to: 16_000),
                            try Resampler.resample(y, from: c.sampleRate, to: 16_000), 16_000)
-            notes.append("resampled \(c.sampleRate) Hz to 16 kHz (libsoxr) for PESQ")
+            notes.append("resampled \(c.sampleRate) Hz to 16 kHz (libsoxr) for PESQ and CSIG/CBAK/COVL")
         }
         if c.channels > 1 || e.channels > 1 { notes.append("channels downmixed to mono") }
         do {
@@ -138,10 +141,17 @@ enum EvalReport {
     static let columns: [(title: String, key: String, value: @Sendable (QualityScores) -> Double?)] = [
         ("PESQ-NB", "pesq_nb", { $0.pesqNarrowBand }),
         ("PESQ-WB", "pesq_wb", { $0.pesqWideBand }),
+        ("WB-C2", "pesq_wb_c2", { $0.pesqWideBandCorrigendum2 }),
         ("STOI", "stoi", { $0.stoi }),
         ("ESTOI", "estoi", { $0.estoi }),
         ("SI-SDR", "si_sdr", { $0.siSDR }),
         ("segSNR", "seg_snr", { $0.segmentalSNR }),
+        ("fwSegSNR", "fw_seg_snr", { $0.frequencyWeightedSegmentalSNR }),
+        ("LLR", "llr", { $0.llr }),
+        ("WSS", "wss", { $0.composite?.wss }),
+        ("CSIG", "csig", { $0.composite?.csig }),
+        ("CBAK", "cbak", { $0.composite?.cbak }),
+        ("COVL", "covl", { $0.composite?.covl }),
     ]
 
     static func mean(_ results: [EvalResult], _ value: (QualityScores) -> Double?) -> Double? {
@@ -192,7 +202,11 @@ enum EvalReport {
             let s = r.scores
             var fields: [(String, String)] = [("name", escaped(r.name))]
             fields += columns.map { ($0.key, number($0.value(s))) }
-            fields += [("pesq_nb_seconds", number(s.pesqNarrowBandTime?.wallSeconds)),
+            // What the composites were made of beyond the columns: their PESQ term and LLR
+            // (unclamped, unlike the stand-alone LLR column).
+            fields += [("composite_pesq", number(s.composite?.pesq)),
+                       ("llr_composite", number(s.composite?.llr)),
+                       ("pesq_nb_seconds", number(s.pesqNarrowBandTime?.wallSeconds)),
                        ("pesq_wb_seconds", number(s.pesqWideBandTime?.wallSeconds)),
                        ("pesq_nb_cpu_seconds", number(s.pesqNarrowBandTime?.cpuSeconds)),
                        ("pesq_wb_cpu_seconds", number(s.pesqWideBandTime?.cpuSeconds)),

@@ -17,6 +17,29 @@ struct PESQTests {
         }
     }
 
+    @Test("WB with Corrigendum 2 within 0.001 MOS of pesqc2 on the CI subset",
+          arguments: pairs.filter { $0.composite?.pesqWideBandCorrigendum2 != nil })
+    func corrigendum2AgreesWithPesqc2(_ pair: ValidationPair) throws {
+        let reference = try #require(pair.composite?.pesqWideBandCorrigendum2)
+        let (clean, degraded) = try pair.audio()
+        let wb = try PESQ.mos(reference: clean, degraded: degraded, sampleRate: pair.rate, mode: .wideBand,
+                              revision: .corrigendum2)
+        #expect(abs(wb - reference) <= 0.001, "WB C2 \(wb) vs \(reference)")
+    }
+
+    @Test("Corrigendum 2 changes only the WB filter: NB is the same number, WB is not")
+    func corrigendum2Scope() throws {
+        let pair = try #require(Self.pairs.first { $0.rate == 16_000 && $0.composite?.pesqWideBandCorrigendum2 != nil })
+        let (clean, degraded) = try pair.audio()
+        func score(_ mode: PESQ.Mode, _ revision: PESQ.Revision) throws -> Double {
+            try PESQ.mos(reference: clean, degraded: degraded, sampleRate: 16_000, mode: mode, revision: revision)
+        }
+        #expect(try score(.narrowBand, .corrigendum2) == score(.narrowBand, .original))
+        #expect(try score(.wideBand, .corrigendum2) != score(.wideBand, .original))
+        let filter = PESQFilters.corrigendum2(PESQFilters.wideBandInput16k)[0]
+        #expect(filter.b0 == Float(0.251188 * Double(Float(2.740826))) && filter.a1 == PESQFilters.wideBandInput16k[0].a1)
+    }
+
     @Test("the CI subset covers both rates, WB, and delayed pairs of different lengths")
     func coverage() {
         #expect(Set(Self.pairs.map(\.rate)) == [8_000, 16_000])

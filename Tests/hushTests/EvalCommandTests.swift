@@ -7,15 +7,17 @@ struct EvalCommandTests {
     typealias CLI = DenoiseCommandTests
     static let validation = CLI.repositoryRoot + "/Tests/HushMetricsTests/Validation"
 
-    @Test("a single pair prints the table with the oracle's PESQ and STOI")
+    @Test("a single pair prints the table with the oracles' PESQ, STOI and composite measures")
     func singlePair() throws {
-        // p023: 16 kHz, reverb; oracle NB 2.254287, WB 1.471606, STOI 0.969687, ESTOI 0.850344,
-        // SI-SDR 9.648821, segSNR 6.299844.
+        // p023: 16 kHz, reverb; oracle NB 2.254287, WB 1.471606, WB-C2 2.256687, STOI 0.969687,
+        // ESTOI 0.850344, SI-SDR 9.648821, segSNR 6.299844, fwSegSNR 14.008243, LLR 0.225021,
+        // WSS 27.780369, CSIG 3.498808, CBAK 2.539855, COVL 2.468969.
         let r = try CLI.hush(["eval", "--clean", Self.validation + "/clean/p023.flac",
                               "--enhanced", Self.validation + "/enhanced/p023.flac"])
         #expect(r.status == 0, "\(r.stderr)")
         let row = try #require(r.stdout.split(separator: "\n").last).split(separator: " ").map(String.init)
-        #expect(row == ["p023.flac", "2.254", "1.472", "0.970", "0.850", "9.649", "6.300"])
+        #expect(row == ["p023.flac", "2.254", "1.472", "2.257", "0.970", "0.850", "9.649", "6.300",
+                        "14.008", "0.225", "27.780", "3.499", "2.540", "2.469"])
     }
 
     @Test("folders are matched by name; JSON has one entry per pair and the means")
@@ -38,6 +40,11 @@ struct EvalCommandTests {
         // p293 is delayed and longer: PESQ aligns it, STOI is left out with a note.
         #expect(abs((files[1]["pesq_wb"] as? Double ?? 0) - 1.097469) < 0.02)
         #expect(files[1]["stoi"] is NSNull)
+        #expect(files[1]["csig"] is NSNull)
+        // p024 (8 kHz): the composites use the raw NB score; no WB, so no Corrigendum 2 either.
+        #expect(abs((files[0]["csig"] as? Double ?? 0) - 3.841333) < 0.01)
+        #expect(abs((files[0]["composite_pesq"] as? Double ?? 0) - 2.615175) < 0.001)
+        #expect(files[0]["pesq_wb_c2"] is NSNull)
         #expect(r.stderr.contains("lengths differ"))
         #expect(r.stderr.contains("1 enhanced file(s) without a clean namesake"))
         let mean = try #require(json["mean"] as? [String: Any])

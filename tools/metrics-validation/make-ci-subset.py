@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Copies a small, varied subset of the validation set into the test target (FLAC, ≤ 2 MB).
 
-usage: make-ci-subset.py SET_DIR ORACLE.csv TESTS_VALIDATION_DIR
+usage: make-ci-subset.py SET_DIR ORACLE.csv TESTS_VALIDATION_DIR [COMPOSITE_ORACLE.csv]
 One pair per degradation family (the shortest), rates alternating between families, so every
-kind of degradation the full set has is in CI and both rates are.
+kind of degradation the full set has is in CI and both rates are. With the composite oracle,
+its rows for the same pairs go to oracle-composite.csv beside the subset's oracle.csv.
 """
 import csv, os, sys
 import soundfile as sf
@@ -52,6 +53,13 @@ def main():
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
         w.writeheader()
         w.writerows(sorted(kept, key=lambda r: r["id"]))
+    if len(sys.argv) > 4:
+        ids = {r["id"] for r in kept}
+        composite = [r for r in csv.DictReader(open(sys.argv[4])) if r["id"] in ids]
+        with open(os.path.join(dest, "oracle-composite.csv"), "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(composite[0].keys()))
+            w.writeheader()
+            w.writerows(sorted(composite, key=lambda r: r["id"]))
     print(f"{len(kept)} pairs, {total / 1e6:.2f} MB")
 
 

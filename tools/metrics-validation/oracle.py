@@ -8,11 +8,11 @@ ESTOI (its 1e-5 "too short" answer recorded as empty; see estoi() for its random
 snrseg, the composite-measure MATLAB code). Empty cells: the oracle does not define the score (pystoi
 and SI-SDR need equal lengths; WB needs 16 kHz; pesq raised an error).
 """
-import csv, os, sys
+import csv, sys
 import numpy as np
-import soundfile as sf
 from pesq import pesq
 from pystoi import stoi
+from oracle_pairs import fmt, pairs, refusable
 
 
 def si_sdr(s, e):
@@ -48,25 +48,11 @@ def estoi(x, y, rate):
     return float(np.mean([first, second] + [stoi(x, y, rate, extended=True) for _ in range(28)]))
 
 
-def fmt(v):
-    return "" if v is None else f"{v:.6f}"
-
-
 def main():
     root, out = sys.argv[1], sys.argv[2]
-    with open(os.path.join(root, "pairs.csv")) as f:
-        pairs = list(csv.DictReader(f))
     rows = []
-    for p in pairs:
-        x, rx = sf.read(os.path.join(root, "clean", p["id"] + ".wav"))
-        y, ry = sf.read(os.path.join(root, "enhanced", p["id"] + ".wav"))
-        assert rx == ry
-        def safe(f):
-            try:
-                return f()
-            except Exception as err:  # the oracle refused the pair: leave the cell empty
-                print(p["id"], "oracle error:", err, file=sys.stderr)
-                return None
+    for p, x, y, rx in pairs(root):
+        safe = refusable(p["id"])
         nb = safe(lambda: pesq(rx, x, y, "nb"))
         wb = safe(lambda: pesq(rx, x, y, "wb")) if rx == 16000 else None
         same = len(x) == len(y)

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The full metrics validation: regenerates the 392-pair set, re-scores it with the reference
-# implementations when they are installed (else uses the committed oracle.csv), builds hush in
-# release mode and prints the agreement table and PESQ's speed.
+# implementations when they are installed (else uses the committed oracle.csv and
+# oracle-composite.csv), builds hush in release mode and prints the agreement table and PESQ's speed.
 #
 # usage: tools/metrics-validation/run.sh [--rescore] [WORK_DIR]
 #   PYTHON=/path/to/python (default /work/venv/train/bin/python; needs numpy, scipy, soundfile,
-#   and pesq + pystoi for --rescore). Needs sox, flite, espeak-ng and apt-get (pocketsphinx-testdata).
+#   and pesq + pystoi for --rescore). COMPOSITE_PYTHON=/path/to/python for --rescore of the
+#   composite oracle (default $PYTHON; needs pesq, pesqc2, pysepm-evo: see README).
+#   Needs sox, flite, espeak-ng and apt-get (pocketsphinx-testdata).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -22,9 +24,12 @@ if [[ "$(cat "$work/set/.generator" 2>/dev/null)" != "$stamp" ]]; then
     echo "$stamp" > "$work/set/.generator"
 fi
 oracle="$here/oracle.csv"
+composite="$here/oracle-composite.csv"
 if [[ $rescore == 1 ]]; then
     "$python" "$here/oracle.py" "$work/set" "$work/oracle.csv"
     oracle="$work/oracle.csv"
+    "${COMPOSITE_PYTHON:-$python}" "$here/oracle-composite.py" "$work/set" "$work/oracle-composite.csv" "$oracle"
+    composite="$work/oracle-composite.csv"
 fi
 (cd "$root" && swift build -c release --product hush >/dev/null)
-"$python" "$here/compare.py" "$work/set" "$oracle" "$root/.build/release/hush"
+"$python" "$here/compare.py" "$work/set" "$oracle" "$root/.build/release/hush" "$composite"

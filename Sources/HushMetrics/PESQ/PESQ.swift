@@ -1,6 +1,7 @@
 /// Perceptual Evaluation of Speech Quality: ITU-T P.862 narrow-band (MOS-LQO by P.862.1) and
 /// P.862.2 wide-band, written from the Recommendation to agree with the ITU reference code as
-/// wrapped by the `pesq` PyPI package (without Corrigendum 2).
+/// wrapped by the `pesq` PyPI package (without Corrigendum 2) and, with `.corrigendum2`, as the
+/// `pesqc2` package computes it.
 public enum PESQ {
     /// Which Recommendation to follow.
     public enum Mode: Sendable {
@@ -10,13 +11,30 @@ public enum PESQ {
         case wideBand
     }
 
+    /// Which edition of the reference code to follow.
+    public enum Revision: Sendable {
+        /// P.862 / P.862.2 as the `pesq` 0.0.4 package runs them: the numbers most papers report.
+        case original
+        /// With P.862 Corrigendum 2 (2018), as `pesqc2` 0.0.4: the WB input filter (P.862.2's
+        /// 100 Hz high-pass) gains a factor 0.251188 (−12 dB) in its numerator, which moves WB
+        /// scores (mostly up: a median +0.5 MOS on the validation set); NB is unchanged.
+        case corrigendum2
+    }
+
     /// The sample rates PESQ is defined at.
     public static let supportedRates = [8_000, 16_000]
 
     /// MOS-LQO of `degraded` against `reference`. The signals may differ in length and be
     /// delayed against each other; PESQ aligns them.
     public static func mos(reference: [Float], degraded: [Float], sampleRate: Int,
-                           mode: Mode) throws(MetricsError) -> Double {
+                           mode: Mode, revision: Revision = .original) throws(MetricsError) -> Double {
+        try evaluate(reference: reference, degraded: degraded, sampleRate: sampleRate, mode: mode,
+                     revision: revision).mos
+    }
+
+    /// The raw P.862 score (before the mapping) and MOS-LQO.
+    static func evaluate(reference: [Float], degraded: [Float], sampleRate: Int, mode: Mode,
+                         revision: Revision = .original) throws(MetricsError) -> (raw: Double, mos: Double) {
         guard supportedRates.contains(sampleRate) else {
             throw .unsupportedRate(sampleRate, supported: supportedRates)
         }
@@ -25,8 +43,8 @@ public enum PESQ {
         }
         guard !reference.isEmpty, !degraded.isEmpty else { throw .tooShort(samples: 0, needed: sampleRate / 4) }
         let raw = try rawScore(reference: reference, degraded: degraded, rate: PESQRate(fs: sampleRate),
-                               wideBand: mode == .wideBand)
-        return Double(mapped(raw, mode: mode))
+                               wideBand: mode == .wideBand, revision: revision)
+        return (Double(raw), Double(mapped(raw, mode: mode)))
     }
 
     /// The raw score's mapping to MOS-LQO: P.862.1 for NB, P.862.2's own for WB (in single
@@ -39,7 +57,7 @@ public enum PESQ {
     }
 
     static func rawScore(reference x: [Float], degraded y: [Float], rate: PESQRate,
-                         wideBand: Bool) throws(MetricsError) -> Float {
+                         wideBand: Bool, revision: Revision = .original) throws(MetricsError) -> Float {
         // The `pesq` package scales both signals by their joint peak before the reference code
         // runs; PESQ aligns levels itself, so this only matters in the last bits, but those
         // bits are what agreement with it is measured in.
@@ -60,8 +78,8 @@ public enum PESQ {
         let maxSamples = max(reference.samples, degraded.samples)
         PESQInputFilters.alignLevel(&reference, maxSamples: maxSamples, rate: rate, fft: fft)
         PESQInputFilters.alignLevel(&degraded, maxSamples: maxSamples, rate: rate, fft: fft)
-        PESQInputFilters.applyReceiveFilter(&reference, wideBand: wideBand, rate: rate, fft: fft)
-        PESQInputFilters.applyReceiveFilter(&degraded, wideBand: wideBand, rate: rate, fft: fft)
+        PESQInputFilters.applyReceiveFilter(&reference, wideBand: wideBand, revision: revision, rate: rate, fft: fft)
+        PESQInputFilters.applyReceiveFilter(&degraded, wideBand: wideBand, revision: revision, rate: rate, fft: fft)
         // The perceptual model works on these; alignment on a further filtered copy.
         var modelReference = reference.data, modelDegraded = degraded.data
 

@@ -71,9 +71,10 @@ enum PESQInputFilters {
     }
 
     /// The receive filter: IRS for P.862 (NB), the 100 Hz high-pass for P.862.2 (WB), whose
-    /// ends are faded over 16 samples first so the IIR does not ring on a step.
-    static func applyReceiveFilter(_ signal: inout PESQSignal, wideBand: Bool, rate: PESQRate,
-                                   fft: PESQFFT) {
+    /// ends are faded over 16 samples first so the IIR does not ring on a step; Corrigendum 2
+    /// attenuates the WB filter by 12 dB.
+    static func applyReceiveFilter(_ signal: inout PESQSignal, wideBand: Bool,
+                                   revision: PESQ.Revision = .original, rate: PESQRate, fft: PESQFFT) {
         let sb = rate.searchBuffer
         if !wideBand {
             applyCurve(&signal.data, samples: signal.samples, PESQFilters.irsReceive, rate: rate, fft: fft)
@@ -83,7 +84,8 @@ enum PESQInputFilters {
             signal.data[sb + i - 1] *= Float(i) / 16
             signal.data[signal.samples - sb - i] *= Float(i) / 16
         }
-        biquads(&signal.data, sb..<(signal.samples - sb), rate.wideBandInputFilter)
+        biquads(&signal.data, sb..<(signal.samples - sb),
+                revision == .original ? rate.wideBandInputFilter : rate.wideBandInputFilterCorrigendum2)
     }
 
     /// DC removal, 4 ms fades and the alignment input filter: the signal the VAD and the

@@ -7,6 +7,8 @@ struct PESQRate {
     let alignNfft: Int
     let alignmentInputFilter: BiquadSections
     let wideBandInputFilter: BiquadSections
+    /// The WB input filter as Corrigendum 2 amends it.
+    var wideBandInputFilterCorrigendum2: BiquadSections { PESQFilters.corrigendum2(wideBandInputFilter) }
     let bands: PESQBarkBands
 
     /// The search buffer: 75 envelope windows of zeros put before and after each signal.

@@ -125,6 +125,15 @@ enum PESQFilters {
     static let wideBandInput16k: BiquadSections = [(2.740826, -5.4816519, 2.740826, -1.9444777, 0.94597794)]
     /// The same filter designed for 8 kHz.
     static let wideBandInput8k: BiquadSections = [(2.6657628, -5.3315255, 2.6657628, -1.8890331, 0.89487434)]
+    /// P.862 Corrigendum 2's WB input filter: the numerator times 0.251188 (−12 dB), each
+    /// coefficient rounded to single precision from the double-precision product as the
+    /// reference's initialiser `0.251188 * 2.740826f` rounds it.
+    static func corrigendum2(_ sections: BiquadSections) -> BiquadSections {
+        let gain = 0.251188
+        return sections.map {
+            (Float(gain * Double($0.b0)), Float(gain * Double($0.b1)), Float(gain * Double($0.b2)), $0.a1, $0.a2)
+        }
+    }
     /// Band limit (350 Hz to 3.25 kHz) used only to measure level for level alignment, (Hz, dB).
     static let levelAlignment: [(frequency: Double, gain: Double)] = [
         (0.0, -500), (50.0, -500), (100.0, -500), (125.0, -500), (160.0, -500),
