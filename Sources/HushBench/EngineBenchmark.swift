@@ -27,10 +27,18 @@ struct EngineBenchmark: ParsableCommand {
     @Option(help: "Write the results as JSON to this file.")
     var json: String?
 
+    @Option(help: ArgumentHelp(
+        "Static baselines to time beside the gated model, comma-separated NAME=PATH (model files whose "
+            + "gates keep every channel on), each run at b = 1 in the same interleaved rounds.",
+        valueName: "name=path,..."))
+    var staticModels: String?
+
     struct Mode {
         var name: String
         var budget: Float
         var gating: Gating
+        /// Index into the loaded models: 0 is the gated model, the rest are the static baselines.
+        var model = 0
     }
 
     struct Row: Codable {
@@ -59,10 +67,23 @@ struct EngineBenchmark: ParsableCommand {
         for b in budgets.split(separator: ",").compactMap({ Float($0) }) {
             modes.append(Mode(name: "gated b=\(b)", budget: b, gating: .dynamic))
         }
-        let networks = try modes.map { try GatedNetwork(model: loaded, budget: $0.budget, gating: $0.gating) }
+        var models = [loaded]
+        for entry in (staticModels ?? "").split(separator: ",") {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError("--static-models: expected NAME=PATH, got '\(entry)'") }
+            let other = try Model.load([UInt8](try Data(contentsOf: URL(fileURLWithPath: parts[1]))))
+            guard other.configuration.stft == config.stft else {
+                throw ValidationError("--static-models: \(parts[1]) frames audio differently from the gated model")
+            }
+            models.append(other)
+            modes.append(Mode(name: "static \(parts[0])", budget: 1, gating: .dynamic, model: models.count - 1))
+        }
+        let networks = try modes.map {
+            try GatedNetwork(model: models[$0.model], budget: $0.budget, gating: $0.gating)
+        }
         let denoisers = try modes.map {
             try Denoiser(configuration: config.stft,
-                         stage: GatedNetwork(model: loaded, budget: $0.budget, gating: $0.gating))
+                         stage: GatedNetwork(model: models[$0.model], budget: $0.budget, gating: $0.gating))
         }
         var networkTimes = [[Double]](repeating: [], count: modes.count)
         var endToEndTimes = [[Double]](repeating: [], count: modes.count)
@@ -105,7 +126,7 @@ struct EngineBenchmark: ParsableCommand {
 
         let duration = Double(signal.count) / Double(config.stft.sampleRate)
         func fastest(_ v: [Double]) -> Double { v.min()! }
-        let denseMACs = Double(config.denseMACsPerFrame)
+        let denseMACs = Double(config.denseMACsPerFrame)  // the gated model's dense cost: speed-ups are vs it
         let denseTime = fastest(networkTimes[0]) / Double(frameCount)
         var rows: [Row] = []
         for (m, mode) in modes.enumerated() {
@@ -117,7 +138,7 @@ struct EngineBenchmark: ParsableCommand {
             rows.append(Row(mode: mode.name, executedMacsPerFrame: macs, macSpeedup: denseMACs / macs,
                             networkMicrosecondsPerFrame: perFrame * 1e6, wallSpeedup: denseTime / perFrame,
                             endToEndRealTimeFactor: fastest(endToEndTimes[m]) / duration,
-                            activeFraction: mode.gating == .dynamic ? fraction : 1))
+                            activeFraction: mode.gating == .dynamic && mode.model == 0 ? fraction : 1))
         }
         print(Self.table(rows, frames: frameCount, duration: duration, rounds: rounds))
         print(try Self.levelTable(signal: signal, model: loaded, rounds: rounds))
