@@ -87,7 +87,7 @@ let package = Package(
 
         .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter"]),
         .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile", "AllocationCounter"]),
-        .testTarget(name: "hushTests", dependencies: ["hush", "HushAudio"], exclude: ["BadInput"]),
+        .testTarget(name: "hushTests", dependencies: ["hush", "HushAudio", "CSndFile"], exclude: ["BadInput"]),
         .testTarget(name: "CHushTests", dependencies: ["CHush", "Hush", "AllocationCounter"]),
         .testTarget(name: "HushMetricsTests", dependencies: ["HushMetrics", "HushAudio"],
                     exclude: ["Validation"]),

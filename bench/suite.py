@@ -86,7 +86,7 @@ def main():
                  note="model: untrained placeholder (metadata trained=0)" if untrained else "")
     sample = speed.excerpt(long_dir, cfg.work / "long-file-first-20s.wav", 20)
     for b in (1.0, 0.25):
-        run([HUSH, "plot", "--budget", b, *hush_model_args(cfg), sample, "--out", RESULTS / f"activity-b{b:.2f}.png"])
+        run([HUSH, "plot", "--overwrite", "--budget", b, *hush_model_args(cfg), sample, "--out", RESULTS / f"activity-b{b:.2f}.png"])
 
     # 5. Tables, JSON, RESULTS.md, README excerpt.
     main = report.main_table(summary, eval_hush, long_hush, long_peers, latency, published)

@@ -9,14 +9,14 @@ public enum OutputEncoding: String, Sendable, CaseIterable {
     case float32
 }
 
-/// Writes audio with libsndfile, atomically: into a temporary file beside the destination, which
-/// is renamed over it only when complete. A failed or interrupted write leaves no partial file
-/// under the final name.
-public enum AudioWriter {
-    /// Writes mono or interleaved `buffer` to `path` (format from the extension: .wav or .flac).
-    /// - Throws: `AudioFileError.unsupportedOutputFormat` or `.unwritable`.
-    public static func write(_ buffer: AudioBuffer, to path: String,
-                             encoding: OutputEncoding = .pcm16) throws(AudioFileError) {
+/// The libsndfile format (major type and subtype) of a file to write.
+public struct AudioFileFormat: Sendable, Equatable {
+    /// libsndfile's `SF_FORMAT_*` major format | subtype.
+    public var code: Int32
+
+    /// A format chosen from the extension of `path` (.wav or .flac) and `encoding`.
+    /// - Throws: `AudioFileError.unsupportedOutputFormat` or `.unwritable` (float FLAC).
+    public init(path: String, encoding: OutputEncoding) throws(AudioFileError) {
         let lower = path.lowercased()
         let major: Int32
         if lower.hasSuffix(".wav") {
@@ -26,49 +26,97 @@ public enum AudioWriter {
         } else {
             throw .unsupportedOutputFormat(path: path)
         }
-        let subtype: Int32
         switch encoding {
-        case .pcm16: subtype = Int32(SF_FORMAT_PCM_16)
+        case .pcm16: code = major | Int32(SF_FORMAT_PCM_16)
         case .float32:
             guard major == Int32(SF_FORMAT_WAV) else {
                 throw .unwritable(path: path, reason: "FLAC cannot hold float samples")
             }
-            subtype = Int32(SF_FORMAT_FLOAT)
+            code = major | Int32(SF_FORMAT_FLOAT)
         }
-        var info = SF_INFO()
-        info.samplerate = Int32(buffer.sampleRate)
-        info.channels = Int32(buffer.channels)
-        info.format = major | subtype
-        guard sf_format_check(&info) != 0 else {
-            throw .unwritable(path: path, reason: "format not supported at \(buffer.sampleRate) Hz")
-        }
+    }
 
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        let temporary = directory + "/." + url.lastPathComponent + ".hush-tmp-\(getpid())"
-        TemporaryFiles.register(temporary)  // before the file exists, so a signal never misses it
-        guard let file = sf_open(temporary, Int32(SFM_WRITE), &info) else {
-            TemporaryFiles.unregister(temporary)
-            throw .unwritable(path: path, reason: String(cString: sf_strerror(nil)))
+    /// A format given by libsndfile's code (e.g. an input file's, to keep it when replacing it).
+    public init(code: Int32) { self.code = code }
+
+    /// Whether libsndfile can write this format with `channels` at `sampleRate`.
+    func info(sampleRate: Int, channels: Int) -> SF_INFO? {
+        var info = SF_INFO()
+        info.samplerate = Int32(sampleRate)
+        info.channels = Int32(channels)
+        info.format = code
+        return sf_format_check(&info) != 0 ? info : nil
+    }
+}
+
+/// Writes audio with libsndfile into an `OutputFile`, block by block: a regular file is written
+/// as a temporary file that `commit()` renames into place, so a failed or interrupted write
+/// leaves no partial file under the final name.
+public final class AudioFileWriter {
+    private let session: OutputSession
+    private var file: OpaquePointer?
+    /// Interleaved channels.
+    public let channels: Int
+
+    /// Opens `output` for `channels` at `sampleRate` in `format`.
+    /// - Throws: `AudioFileError.unwritable` when libsndfile refuses the format or the target.
+    public init(output: OutputFile, format: AudioFileFormat, sampleRate: Int,
+                channels: Int) throws(AudioFileError) {
+        guard var info = format.info(sampleRate: sampleRate, channels: channels) else {
+            throw .unwritable(path: output.path, reason: "format not supported at \(sampleRate) Hz")
         }
+        session = try output.open()
+        guard let file = sf_open_fd(session.descriptor, Int32(SFM_WRITE), &info, Int32(SF_FALSE)) else {
+            session.abandon()
+            throw .unwritable(path: output.path, reason: String(cString: sf_strerror(nil)))
+        }
+        self.file = file
+        self.channels = channels
         sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
-        let frames = buffer.frameCount
-        let written = buffer.samples.withUnsafeBufferPointer {
-            Int(sf_writef_float(file, $0.baseAddress, sf_count_t(frames)))
+    }
+
+    deinit {
+        if let file { sf_close(file) }
+        session.abandon()
+    }
+
+    /// Appends interleaved samples (a whole number of frames).
+    public func write(_ samples: UnsafeBufferPointer<Float>) throws(AudioFileError) {
+        guard let file else { return }
+        let frames = samples.count / channels
+        guard frames > 0 else { return }
+        let written = Int(sf_writef_float(file, samples.baseAddress, sf_count_t(frames)))
+        if written != frames {
+            throw .unwritable(path: session.file.path, reason: String(cString: sf_strerror(file)))
         }
-        let writeError = written == frames ? nil : String(cString: sf_strerror(file))
-        let closeStatus = sf_close(file)
-        if let reason = writeError ?? (closeStatus != 0 ? "close failed" : nil) {
-            unlink(temporary)
-            TemporaryFiles.unregister(temporary)
-            throw .unwritable(path: path, reason: reason)
+    }
+
+    /// Finishes the file (libsndfile writes its header) and puts it in place.
+    public func commit() throws(AudioFileError) {
+        guard let file else { return }
+        self.file = nil
+        if sf_close(file) != 0 {
+            session.abandon()
+            throw .unwritable(path: session.file.path, reason: "close failed")
         }
-        if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            TemporaryFiles.unregister(temporary)
-            throw .unwritable(path: path, reason: reason)
+        try session.commit()
+    }
+}
+
+/// Whole-buffer writes, for tests and tools.
+public enum AudioWriter {
+    /// Writes mono or interleaved `buffer` to `path` (format from the extension: .wav or .flac),
+    /// replacing any regular file there through a temporary file and a rename.
+    /// - Throws: `AudioFileError.unsupportedOutputFormat` or `.unwritable`.
+    public static func write(_ buffer: AudioBuffer, to path: String,
+                             encoding: OutputEncoding = .pcm16) throws(AudioFileError) {
+        let format = try AudioFileFormat(path: path, encoding: encoding)
+        let output = try OutputPlan.check(inputs: [], outputs: [.init(path)], overwrite: true)[0]
+        let writer = try AudioFileWriter(output: output, format: format, sampleRate: buffer.sampleRate,
+                                         channels: buffer.channels)
+        try buffer.samples.withUnsafeBufferPointer { (samples) throws(AudioFileError) in
+            try writer.write(samples)
         }
-        TemporaryFiles.unregister(temporary)
+        try writer.commit()
     }
 }

@@ -46,15 +46,12 @@ public struct FrameRecord: Sendable, Codable {
 public enum FileDenoiser {
     /// Runs the whole job.
     /// - Parameters:
-    ///   - overwrite: allow `outputPath` to name the input file (it is then replaced atomically).
+    ///   - output: where to write, checked by `OutputPlan` before any work. When it replaces the
+    ///     input (`--overwrite` in place) a 16-bit request keeps the input's format and subtype.
     /// - Throws: `AudioFileError` for any input or output problem; nothing is written then.
-    public static func run(inputPath: String, outputPath: String, denoiser: Denoiser,
-                           encoding: OutputEncoding = .pcm16, overwrite: Bool = false,
+    public static func run(inputPath: String, output: OutputFile, denoiser: Denoiser,
+                           encoding: OutputEncoding = .pcm16,
                            recordFrames: Bool = false) throws(AudioFileError) -> FileDenoiseSummary {
-        if !overwrite, FileIdentity.sameFile(inputPath, outputPath) {
-            throw .wouldOverwriteInput(path: outputPath)
-        }
-        try FileIdentity.checkWritableDestination(outputPath)
         let audio = try AudioReader.read(path: inputPath)
         var mono = audio.downmixedToMono()
         // Before resampling: the resampler would smear one NaN over its whole filter length.
@@ -89,12 +86,16 @@ public enum FileDenoiser {
         let frames = denoiser.framesProcessed
 
         start = clock.now
-        let output = try Resampler.resample(cleaned, from: modelRate, to: audio.sampleRate,
+        let restored = try Resampler.resample(cleaned, from: modelRate, to: audio.sampleRate,
                                             outputLength: mono.count)
         resampling += clock.now - start
 
-        try AudioWriter.write(AudioBuffer(samples: output, channels: 1, sampleRate: audio.sampleRate),
-                              to: outputPath, encoding: encoding)
+        let format = output.replacesInput && encoding == .pcm16
+            ? AudioFileFormat(code: audio.fileFormat)
+            : try AudioFileFormat(path: output.path, encoding: encoding)
+        let writer = try AudioFileWriter(output: output, format: format, sampleRate: audio.sampleRate, channels: 1)
+        try restored.withUnsafeBufferPointer { (samples) throws(AudioFileError) in try writer.write(samples) }
+        try writer.commit()
         return FileDenoiseSummary(
             inputRate: audio.sampleRate, inputChannels: audio.channels, sampleCount: mono.count,
             duration: audio.duration, frames: frames,
@@ -109,33 +110,5 @@ extension Duration {
     var seconds: Double {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) * 1e-18
-    }
-}
-
-/// Path checks made before any work, so that a bad destination fails fast.
-enum FileIdentity {
-    /// True when both paths name one existing file (symlinks and hard links included).
-    static func sameFile(_ a: String, _ b: String) -> Bool {
-        var sa = stat(), sb = stat()
-        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
-        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
-    }
-
-    /// Fails unless the destination's directory exists and is writable, and the destination is
-    /// not a directory.
-    static func checkWritableDestination(_ path: String) throws(AudioFileError) {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-           isDirectory.boolValue {
-            throw .unwritable(path: path, reason: "is a directory")
-        }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
-              isDirectory.boolValue else {
-            throw .unwritable(path: path, reason: "directory \(directory) does not exist")
-        }
-        guard access(directory, W_OK) == 0 else {
-            throw .unwritable(path: path, reason: "directory \(directory) is not writable")
-        }
     }
 }

@@ -165,12 +165,12 @@ enum EvalReport {
     }
 
     /// The lines `hush denoise --reference` prints: input and output scored against the clean file.
-    static func denoiseQuality(reference: String, input: String, output: String) throws -> String {
+    static func denoiseQuality(reference: String, input: String, output: String, inPlace: Bool) throws -> String {
         let after = try runReportingErrors { try PairScorer.score(clean: reference, enhanced: output) }
         for note in after.notes { printError("note: \(note)") }
         var rows = [EvalResult(name: "output", scores: after)]
         // With --overwrite the input is gone; only the output can be scored.
-        if (input as NSString).standardizingPath != (output as NSString).standardizingPath {
+        if !inPlace {
             let before = try runReportingErrors { try PairScorer.score(clean: reference, enhanced: input) }
             rows.insert(EvalResult(name: "input", scores: before), at: 0)
         }

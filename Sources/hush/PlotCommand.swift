@@ -15,6 +15,9 @@ struct PlotCommand: ParsableCommand {
             spectrogram, the predicted mask, the channel-activity map (every gated block × every \
             channel × time, computed or skipped) and the executed-MAC fraction per frame.
 
+            The PNG is checked before any work (never the input, an existing file only with \
+            --overwrite) and written to a temporary file and renamed; '-' is standard output.
+
             Examples:
               hush plot noisy.wav --out fig.png
               hush plot --budget 0.25 --width 1600 talk.flac --out talk.png
@@ -27,6 +30,9 @@ struct PlotCommand: ParsableCommand {
     var out: String
 
     @OptionGroup var modelOptions: ModelOptions
+
+    @Flag(name: [.customShort("f"), .long], help: "Replace an existing output file.")
+    var overwrite = false
 
     @Option(help: "Width of the plot area in pixels (200…8000).")
     var width: Int = 1000
@@ -42,6 +48,9 @@ struct PlotCommand: ParsableCommand {
             throw ValidationFailure(message: "no network to plot")
         }
         let model = network.model
+        let output = try runReportingErrors {
+            try OutputPlan.check(inputs: [input], outputs: [.init(out)], overwrite: overwrite)[0]
+        }
         let (trace, image) = try runReportingErrors {
             let audio = try AudioReader.read(path: input)
             let signal = try Resampler.resample(audio.downmixedToMono(), from: audio.sampleRate,
@@ -50,17 +59,9 @@ struct PlotCommand: ParsableCommand {
             let name = URL(fileURLWithPath: input).lastPathComponent
             return (trace, try DenoiseFigure.render(trace, title: name, plotWidth: width).image)
         }
-        // Written beside the destination and renamed, so no half-written PNG is ever seen.
-        let temporary = out + ".hush-tmp-\(getpid()).png"
-        try runReportingErrors {
-            try PNGFile.write(image, to: temporary)
-            guard rename(temporary, out) == 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(temporary)
-                throw ValidationFailure(message: "\(out): cannot write (\(reason))")
-            }
-        }
-        print("\(out): \(image.width)×\(image.height) px, \(trace.frames) frames, budget "
+        try runReportingErrors { try output.write(try PNGFile.encode(image, name: out)) }
+        let say = SummaryLine.printer(away: [output])
+        say("\(out): \(image.width)×\(image.height) px, \(trace.frames) frames, budget "
               + "\(SummaryLine.fixed(Double(trace.budget), 2)), executed "
               + "\(SummaryLine.fixed(trace.meanExecutedFraction * 100, 1))% of dense MACs")
     }

@@ -27,6 +27,13 @@ struct ValidationFailure: Error, CustomStringConvertible {
 
 /// Formatting of the one-line summaries.
 enum SummaryLine {
+    /// Prints summary lines on stdout, or on stderr when one of `outputs` is standard output
+    /// (so that what is written there stays clean).
+    static func printer(away outputs: [OutputFile]) -> (String) -> Void {
+        if outputs.contains(where: { $0.target == .standardOutput }) { return printError }
+        return { line in print(line) }
+    }
+
     static func denoise(_ s: FileDenoiseSummary, output: String) -> String {
         let rate = s.inputRate % 1000 == 0 ? "\(s.inputRate / 1000) kHz" : "\(s.inputRate) Hz"
         return "\(output): \(fixed(s.duration, 2)) s at \(rate), \(s.frames) frames, "

@@ -46,7 +46,8 @@ struct FileDenoiserTests {
 
         let output = dir + "/out.wav"
         let denoiser = try Denoiser(configuration: STFTConfiguration(), stage: PassThroughStage())
-        let summary = try FileDenoiser.run(inputPath: input, outputPath: output, denoiser: denoiser,
+        let target = try OutputPlan.check(inputs: [input], outputs: [.init(output)], overwrite: false)[0]
+        let summary = try FileDenoiser.run(inputPath: input, output: target, denoiser: denoiser,
                                            encoding: .float32)
         let result = try AudioReader.read(path: output)
         #expect(result.sampleRate == c.rate)

@@ -59,7 +59,7 @@ struct BadInputTests {
             output: dir + "/a/b/out.wav", mentioning: "does not exist")
     }
 
-    @Test("SIGINT or SIGTERM mid-run leaves no output and no temporary file", arguments: [SIGINT, SIGTERM])
+    @Test("SIGINT, SIGTERM or SIGHUP mid-run leaves no output and no temporary file", arguments: [SIGINT, SIGTERM, SIGHUP])
     func interrupted(signalNumber: Int32) throws {
         let dir = try DenoiseCommandTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
