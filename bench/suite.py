@@ -133,7 +133,7 @@ used in training) with held-out noises at 0/5/10 dB (`training/make_evalset.py`)
   ({', '.join(f"{p} delay {latency[p]['output_delay_ms']:.1f} ms" for p in ('rnnoise', 'dfn3', 'speex'))}).
   noisereduce is offline (whole-file statistics), so it has no streaming latency.
 - Peak RSS: `/usr/bin/time -v` maximum resident set of the whole process on the long file. Hush:
-  `hush denoise`, which reads the whole file into memory. *Peers: the Python harness process
+  `hush denoise`, which streams the file in blocks (constant memory). *Peers: the Python harness process
   (`run_peers.py`), which holds the file at 16 and 48 kHz in float64; the same harness that only
   reads and resamples the file peaks at {harness_mib:.0f} MiB.
 
@@ -185,8 +185,8 @@ at a time, no file I/O, a fresh process per length):
 
 Time grows linearly with length (µs per audio second stays flat). The streaming engine's peak RSS
 stays flat: its state is a fixed workspace sized from the model at creation, and a frame allocates
-nothing. `hush denoise`'s RSS grows with length because that command holds the whole file
-(input, 16 kHz copy, output) in memory.
+nothing. `hush denoise` streams the file in blocks through the same engine, so its RSS stays flat
+too (see `bench/file-memory`).
 
 Cost vs budget:
 

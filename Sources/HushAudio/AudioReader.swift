@@ -28,11 +28,11 @@ public struct AudioBuffer: Sendable, Equatable {
     /// The mean of the channels, one sample per frame (the signal Hush processes).
     public func downmixedToMono() -> [Float] {
         guard channels > 1 else { return samples }
-        let scale = 1 / Float(channels)
-        return (0..<frameCount).map { frame in
-            var sum: Float = 0
-            for c in 0..<channels { sum += samples[frame * channels + c] }
-            return sum * scale
+        return [Float](unsafeUninitializedCapacity: frameCount) { mono, count in
+            samples.withUnsafeBufferPointer {
+                Downmix.mono($0, frames: frameCount, channels: channels, into: mono.baseAddress!)
+            }
+            count = frameCount
         }
     }
 }

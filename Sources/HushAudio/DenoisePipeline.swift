@@ -1,0 +1,190 @@
+import Hush
+
+/// Mono float samples in at any supported rate, denoised mono samples out at the same rate, in
+/// blocks of any size: the one path that `hush denoise` (files), `hush stream` (raw PCM) and
+/// every other whole-signal user share, so their outputs are the same samples and memory does not
+/// grow with the signal's length.
+///
+/// Input samples are sanitized (NaN, ±Inf, absurd values) before anything else, since a resampler
+/// would smear one NaN over its whole filter. A rate other than the model's is converted to it and
+/// back with libsoxr's streaming API (`StreamResampler`, one per direction, created once). Each
+/// chunk handed to the `Denoiser` ends at most at a hop boundary, so one call runs at most one
+/// STFT frame and every frame can be timed and reported on its own.
+///
+/// Delay compensation (the default) drops the first `outputDelay` samples of the denoiser's output
+/// stream (at the model rate, before converting back) and flushes the tail at the end, so that
+/// output sample k lines up with input sample k. Without it the raw stream (input delayed by
+/// `outputDelay`) comes out; either way the output has exactly as many samples as the input
+/// (padded with zeros at the end if the resamplers' rounding left it short). After `init` nothing
+/// here allocates; with resampling, libsoxr allocates its filters in its first call and some
+/// buffers when flushing at the end, but nothing in the steady state in between.
+public final class DenoisePipeline {
+    /// The denoiser doing the work.
+    public let denoiser: Denoiser
+    /// Rate of input and output, Hz.
+    public let rate: Int
+    /// Whether the denoiser's delay is removed (see the type's documentation).
+    public let compensatesDelay: Bool
+    /// Model-rate samples dropped from the start of the denoiser's output by delay compensation.
+    public let skippedSamples: Int
+
+    private let hop: Int
+    private let upsampler: StreamResampler?     // stream rate → model rate
+    private let downsampler: StreamResampler?   // model rate → stream rate
+    private let modelScratch: UnsafeMutableBufferPointer<Float>  // upsampler output
+    private let raw: UnsafeMutablePointer<Float>    // [hop], one frame of denoiser output
+    private let outScratch: UnsafeMutableBufferPointer<Float>    // downsampler output
+    private var modelSamplesIn = 0
+    private var modelSamplesOut = 0
+    private var streamProduced = 0
+
+    /// Samples received.
+    public private(set) var inputSamples = 0
+    /// Samples emitted.
+    public private(set) var outputSamples = 0
+    /// Input samples replaced because they were NaN, infinite or absurdly large.
+    public private(set) var sanitizedSamples = 0
+
+    /// Prepares a pipeline over `denoiser` (which is reset), at `rate` (default: the model's).
+    /// - Throws: `HushError.invalidConfiguration` for a rate outside `SupportedRates.range`.
+    public init(denoiser: Denoiser, rate: Int? = nil, compensatesDelay: Bool = true) throws(HushError) {
+        let modelRate = denoiser.configuration.sampleRate
+        let rate = rate ?? modelRate
+        guard SupportedRates.range.contains(rate) else {
+            throw .invalidConfiguration(
+                "rate \(rate) Hz outside \(SupportedRates.range.lowerBound)…\(SupportedRates.range.upperBound)")
+        }
+        self.denoiser = denoiser
+        self.rate = rate
+        self.compensatesDelay = compensatesDelay
+        hop = denoiser.configuration.hop
+        if rate != modelRate {
+            upsampler = try StreamResampler(from: rate, to: modelRate)
+            downsampler = try StreamResampler(from: modelRate, to: rate)
+        } else {
+            upsampler = nil
+            downsampler = nil
+        }
+        skippedSamples = compensatesDelay ? denoiser.outputDelay : 0
+        modelScratch = .allocate(capacity: upsampler?.outputCapacity(forInputCount: hop) ?? 0)
+        modelScratch.initialize(repeating: 0)
+        raw = .allocate(capacity: hop)
+        raw.initialize(repeating: 0, count: hop)
+        outScratch = .allocate(capacity: downsampler?.outputCapacity(forInputCount: hop) ?? 0)
+        outScratch.initialize(repeating: 0)
+        denoiser.reset()
+    }
+
+    deinit {
+        modelScratch.deallocate()
+        raw.deallocate()
+        outScratch.deallocate()
+    }
+
+    /// The most samples one call of `emit` receives.
+    public var maximumEmitCount: Int { max(hop, outScratch.count) }
+
+    /// Pushes `samples` (sanitized in place) and hands every output chunk to `emit`.
+    /// - Parameters:
+    ///   - onFrame: called after each STFT frame with the seconds the denoiser took for it.
+    ///   - emit: takes an output chunk; returns false to stop (the reader went away).
+    /// - Returns: false when `emit` asked to stop.
+    public func push(_ samples: UnsafeMutableBufferPointer<Float>, onFrame: (Double) -> Void,
+                     emit: (UnsafeBufferPointer<Float>) -> Bool) -> Bool {
+        sanitizedSamples += SampleSanitizer.clean(samples)
+        var offset = 0
+        while offset < samples.count {
+            // At most one hop at a time, which is what the upsampler's scratch is sized for.
+            let piece = UnsafeBufferPointer(rebasing: samples[offset..<min(offset + hop, samples.count)])
+            offset += piece.count
+            inputSamples += piece.count
+            let going: Bool
+            if let upsampler {
+                going = upsampler.process(piece, scratch: modelScratch) { model in
+                    denoise(model, onFrame: onFrame, emit: emit)
+                }
+            } else {
+                going = denoise(piece, onFrame: onFrame, emit: emit)
+            }
+            if !going { return false }
+        }
+        return true
+    }
+
+    /// Ends the stream: drains the resampler and the denoiser and emits the remaining output,
+    /// padded with zeros if the resamplers' rounding left it short of the input's length.
+    /// - Returns: false when `emit` asked to stop.
+    @discardableResult
+    public func finish(onFrame: (Double) -> Void, emit: (UnsafeBufferPointer<Float>) -> Bool) -> Bool {
+        if let upsampler {
+            let going = upsampler.process(nil, scratch: modelScratch) { model in
+                denoise(model, onFrame: onFrame, emit: emit)
+            }
+            if !going { return false }
+        }
+        let clock = ContinuousClock()
+        while true {
+            let start = clock.now
+            // Room for one hop, which is all one frame writes, so this cannot throw.
+            let n = (try? denoiser.finishOneFrame(into: UnsafeMutableBufferPointer(start: raw, count: hop))) ?? 0
+            if n == 0 { break }
+            onFrame((clock.now - start).seconds)
+            if !toStream(UnsafeBufferPointer(start: raw, count: n), emit: emit) { return false }
+        }
+        if let downsampler {
+            let going = downsampler.process(nil, scratch: outScratch) { emitWindow($0, emit: emit) }
+            if !going { return false }
+            // Pad with silence up to the input's length.
+            raw.update(repeating: 0, count: hop)
+            while streamProduced < inputSamples {
+                let missing = min(hop, inputSamples - streamProduced)
+                if !emitWindow(UnsafeBufferPointer(start: raw, count: missing), emit: emit) { return false }
+            }
+        }
+        return true
+    }
+
+    /// Pushes model-rate samples into the denoiser in pieces that end at hop boundaries, so each
+    /// call runs at most one frame, and sends what comes out to the stream.
+    private func denoise(_ samples: UnsafeBufferPointer<Float>, onFrame: (Double) -> Void,
+                         emit: (UnsafeBufferPointer<Float>) -> Bool) -> Bool {
+        let clock = ContinuousClock()
+        var offset = 0
+        while offset < samples.count {
+            let piece = min(samples.count - offset, hop - modelSamplesIn % hop)
+            let start = clock.now
+            // piece ≤ hop − pending, so at most one hop comes out and `raw` (hop) holds it.
+            let n = (try? denoiser.process(UnsafeBufferPointer(rebasing: samples[offset..<(offset + piece)]),
+                                           into: UnsafeMutableBufferPointer(start: raw, count: hop))) ?? 0
+            modelSamplesIn += piece
+            offset += piece
+            if n > 0 {
+                onFrame((clock.now - start).seconds)
+                if !toStream(UnsafeBufferPointer(start: raw, count: n), emit: emit) { return false }
+            }
+        }
+        return true
+    }
+
+    /// Drops the compensated delay from the denoiser's output (model rate), converts the rest back
+    /// to the stream's rate if needed, and emits it.
+    private func toStream(_ samples: UnsafeBufferPointer<Float>, emit: (UnsafeBufferPointer<Float>) -> Bool) -> Bool {
+        let first = modelSamplesOut
+        modelSamplesOut += samples.count
+        let from = min(samples.count, max(0, skippedSamples - first))
+        let kept = UnsafeBufferPointer(rebasing: samples[from...])
+        guard let downsampler else { return emitWindow(kept, emit: emit) }
+        return downsampler.process(kept, scratch: outScratch) { emitWindow($0, emit: emit) }
+    }
+
+    /// Emits the part of `samples` (stream indices `streamProduced…`) that falls in the output
+    /// window `[0, inputSamples)`: the output never outgrows the input.
+    private func emitWindow(_ samples: UnsafeBufferPointer<Float>, emit: (UnsafeBufferPointer<Float>) -> Bool) -> Bool {
+        let first = streamProduced
+        streamProduced += samples.count
+        let count = min(samples.count, inputSamples - first)
+        guard count > 0 else { return true }
+        outputSamples += count
+        return emit(UnsafeBufferPointer(rebasing: samples[0..<count]))
+    }
+}
