@@ -39,6 +39,24 @@ public struct AudioFileFormat: Sendable, Equatable {
     /// A format given by libsndfile's code (e.g. an input file's, to keep it when replacing it).
     public init(code: Int32) { self.code = code }
 
+    /// Bits per sample of an integer PCM subtype (nil for float and for codecs such as Vorbis,
+    /// µ-law or ADPCM, which libsndfile quantizes itself).
+    var integerBits: Int? {
+        switch code & Int32(SF_FORMAT_SUBMASK) {
+        case Int32(SF_FORMAT_PCM_S8), Int32(SF_FORMAT_PCM_U8): return 8
+        case Int32(SF_FORMAT_PCM_16): return 16
+        case Int32(SF_FORMAT_PCM_24): return 24
+        case Int32(SF_FORMAT_PCM_32): return 32
+        default: return nil
+        }
+    }
+
+    /// Whether samples are stored as floats (values above full scale survive).
+    var isFloat: Bool {
+        let subtype = code & Int32(SF_FORMAT_SUBMASK)
+        return subtype == Int32(SF_FORMAT_FLOAT) || subtype == Int32(SF_FORMAT_DOUBLE)
+    }
+
     /// Whether libsndfile can write this format with `channels` at `sampleRate`.
     func info(sampleRate: Int, channels: Int) -> SF_INFO? {
         var info = SF_INFO()
@@ -57,11 +75,19 @@ public final class AudioFileWriter {
     private var file: OpaquePointer?
     /// Interleaved channels.
     public let channels: Int
+    /// Integer formats are quantized here (nil: float, or a codec libsndfile quantizes itself).
+    private var quantizer: SampleQuantizer?
+    private let scratch: UnsafeMutableBufferPointer<Int32>
+    /// Samples above full scale: clipped by an integer format or a codec, kept by a float one.
+    public private(set) var samplesAboveFullScale = 0
+    /// Whether the format keeps samples above full scale (float) rather than clipping them.
+    public let keepsAboveFullScale: Bool
 
     /// Opens `output` for `channels` at `sampleRate` in `format`.
     /// - Throws: `AudioFileError.unwritable` when libsndfile refuses the format or the target.
+    /// - Parameter dithers: add TPDF dither before rounding to an integer format.
     public init(output: OutputFile, format: AudioFileFormat, sampleRate: Int,
-                channels: Int) throws(AudioFileError) {
+                channels: Int, dithers: Bool = false) throws(AudioFileError) {
         guard var info = format.info(sampleRate: sampleRate, channels: channels) else {
             throw .unwritable(path: output.path, reason: "format not supported at \(sampleRate) Hz")
         }
@@ -72,23 +98,46 @@ public final class AudioFileWriter {
         }
         self.file = file
         self.channels = channels
+        let bits = format.integerBits
+        quantizer = bits.map { SampleQuantizer(bits: $0, dithers: dithers) }
+        keepsAboveFullScale = format.isFloat
+        scratch = .allocate(capacity: bits == nil ? 0 : 4096)
         sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
     }
 
     deinit {
         if let file { sf_close(file) }
         session.abandon()
+        scratch.deallocate()
     }
 
     /// Appends interleaved samples (a whole number of frames).
     public func write(_ samples: UnsafeBufferPointer<Float>) throws(AudioFileError) {
         guard let file else { return }
         let frames = samples.count / channels
-        guard frames > 0 else { return }
-        let written = Int(sf_writef_float(file, samples.baseAddress, sf_count_t(frames)))
-        if written != frames {
-            throw .unwritable(path: session.file.path, reason: String(cString: sf_strerror(file)))
+        guard frames > 0, let base = samples.baseAddress else { return }
+        guard var quantizer else {
+            for x in samples where abs(x) > 1 { samplesAboveFullScale += 1 }
+            let written = Int(sf_writef_float(file, base, sf_count_t(frames)))
+            if written != frames { throw failure(file) }
+            return
         }
+        // Whole frames per piece, so that each sf_writef_int call takes complete frames.
+        let piece = scratch.count / channels * channels
+        var offset = 0
+        while offset < frames * channels {
+            let n = min(piece, frames * channels - offset)
+            for i in 0..<n { scratch[i] = quantizer.quantize(base[offset + i]) }
+            let written = Int(sf_writef_int(file, scratch.baseAddress, sf_count_t(n / channels)))
+            if written != n / channels { throw failure(file) }
+            offset += n
+        }
+        samplesAboveFullScale = quantizer.clippedSamples
+        self.quantizer = quantizer
+    }
+
+    private func failure(_ file: OpaquePointer) -> AudioFileError {
+        .unwritable(path: session.file.path, reason: String(cString: sf_strerror(file)))
     }
 
     /// Finishes the file (libsndfile writes its header) and puts it in place.

@@ -1,3 +1,4 @@
+import Foundation
 import Hush
 
 /// Mono float samples in at any supported rate, denoised mono samples out at the same rate, in
@@ -6,7 +7,10 @@ import Hush
 /// grow with the signal's length.
 ///
 /// Input samples are sanitized (NaN, ±Inf, absurd values) before anything else, since a resampler
-/// would smear one NaN over its whole filter. A rate other than the model's is converted to it and
+/// would smear one NaN over its whole filter, then (by default) a DC blocker removes any offset
+/// and rumble below ~30 Hz (`DCBlocker`) before analysis. The output is not clamped to full scale
+/// here (only to ±`SampleSanitizer.limit`): integer encoders clip and count, float outputs keep
+/// peaks above 1. A rate other than the model's is converted to it and
 /// back with libsoxr's streaming API (`StreamResampler`, one per direction, created once). Each
 /// chunk handed to the `Denoiser` ends at most at a hop boundary, so one call runs at most one
 /// STFT frame and every frame can be timed and reported on its own.
@@ -27,6 +31,9 @@ public final class DenoisePipeline {
     public let compensatesDelay: Bool
     /// Model-rate samples dropped from the start of the denoiser's output by delay compensation.
     public let skippedSamples: Int
+    /// Whether the input goes through the DC blocker.
+    public let removesDC: Bool
+    private var dcBlocker: DCBlocker
 
     private let hop: Int
     private let upsampler: StreamResampler?     // stream rate → model rate
@@ -47,7 +54,8 @@ public final class DenoisePipeline {
 
     /// Prepares a pipeline over `denoiser` (which is reset), at `rate` (default: the model's).
     /// - Throws: `HushError.invalidConfiguration` for a rate outside `SupportedRates.range`.
-    public init(denoiser: Denoiser, rate: Int? = nil, compensatesDelay: Bool = true) throws(HushError) {
+    public init(denoiser: Denoiser, rate: Int? = nil, compensatesDelay: Bool = true,
+                removesDC: Bool = true) throws(HushError) {
         let modelRate = denoiser.configuration.sampleRate
         let rate = rate ?? modelRate
         guard SupportedRates.range.contains(rate) else {
@@ -57,6 +65,9 @@ public final class DenoisePipeline {
         self.denoiser = denoiser
         self.rate = rate
         self.compensatesDelay = compensatesDelay
+        self.removesDC = removesDC
+        dcBlocker = DCBlocker(sampleRate: rate)
+        denoiser.outputLimit = SampleSanitizer.limit
         hop = denoiser.configuration.hop
         if rate != modelRate {
             upsampler = try StreamResampler(from: rate, to: modelRate)
@@ -92,6 +103,7 @@ public final class DenoisePipeline {
     public func push(_ samples: UnsafeMutableBufferPointer<Float>, onFrame: (Double) -> Void,
                      emit: (UnsafeBufferPointer<Float>) -> Bool) -> Bool {
         sanitizedSamples += SampleSanitizer.clean(samples)
+        if removesDC { dcBlocker.process(samples) }
         var offset = 0
         while offset < samples.count {
             // At most one hop at a time, which is what the upsampler's scratch is sized for.
@@ -186,5 +198,33 @@ public final class DenoisePipeline {
         guard count > 0 else { return true }
         outputSamples += count
         return emit(UnsafeBufferPointer(rebasing: samples[0..<count]))
+    }
+}
+
+/// A first-order DC blocker, y[n] = x[n] − x[n−1] + R·y[n−1] with R = exp(−2π·fc/fs), fc = 30 Hz:
+/// a zero at DC, −3 dB at 30 Hz, < 0.5 dB down at 100 Hz. Its state is in double precision so
+/// that R close to 1 loses nothing at 48 kHz. It runs at the file's or stream's own rate, in
+/// `HushAudio`'s front end: the engine (and its golden parity with training) is unchanged.
+public struct DCBlocker: Sendable {
+    /// The corner frequency, Hz.
+    public static let cornerHz = 30.0
+    private let pole: Double
+    private var previousInput = 0.0
+    private var previousOutput = 0.0
+
+    /// A blocker for `sampleRate`.
+    public init(sampleRate: Int) {
+        pole = exp(-2 * Double.pi * Self.cornerHz / Double(sampleRate))
+    }
+
+    /// Filters `samples` in place.
+    public mutating func process(_ samples: UnsafeMutableBufferPointer<Float>) {
+        for i in samples.indices {
+            let x = Double(samples[i])
+            let y = x - previousInput + pole * previousOutput
+            previousInput = x
+            previousOutput = y
+            samples[i] = Float(y)
+        }
     }
 }

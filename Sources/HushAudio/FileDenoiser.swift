@@ -28,6 +28,10 @@ public struct FileDenoiseSummary: Sendable {
 
     /// Input samples replaced because they were NaN, infinite or absurdly large.
     public var sanitizedSamples: Int = 0
+    /// Output samples beyond full scale: clipped (integer output) or kept (float output).
+    public var samplesAboveFullScale = 0
+    /// Whether the output format kept samples above full scale (float) rather than clipping them.
+    public var keptAboveFullScale = false
     /// The network's totals (nil for a pass-through run).
     public var network: NetworkTotals?
     /// Per-frame statistics, when asked for (empty otherwise).
@@ -62,10 +66,13 @@ public enum FileDenoiser {
     ///   - output: where to write, checked by `OutputPlan` before any work. When it replaces the
     ///     input (`--overwrite` in place) a 16-bit request keeps the input's format and subtype.
     ///   - recordFrames: keep per-frame statistics for a report (this grows with the length).
+    ///   - dithers: TPDF dither before rounding to an integer format.
+    ///   - removesDC: run the input through the DC blocker (see `DenoisePipeline`).
     /// - Throws: `AudioFileError` for any input or output problem; nothing is written then.
     public static func run(inputPath: String, output: OutputFile, denoiser: Denoiser,
                            encoding: OutputEncoding = .pcm16,
-                           recordFrames: Bool = false) throws(AudioFileError) -> FileDenoiseSummary {
+                           recordFrames: Bool = false, dithers: Bool = false,
+                           removesDC: Bool = true) throws(AudioFileError) -> FileDenoiseSummary {
         let clock = ContinuousClock()
         let begin = clock.now
         let reader = try AudioFileReader(path: inputPath)
@@ -74,11 +81,12 @@ public enum FileDenoiser {
             : try AudioFileFormat(path: output.path, encoding: encoding)
         let pipeline: DenoisePipeline
         do {
-            pipeline = try DenoisePipeline(denoiser: denoiser, rate: reader.sampleRate)
+            pipeline = try DenoisePipeline(denoiser: denoiser, rate: reader.sampleRate, removesDC: removesDC)
         } catch {
             throw .resampling(reason: error.description)
         }
-        let writer = try AudioFileWriter(output: output, format: format, sampleRate: reader.sampleRate, channels: 1)
+        let writer = try AudioFileWriter(output: output, format: format, sampleRate: reader.sampleRate,
+                                         channels: 1, dithers: dithers)
 
         let channels = reader.channels
         let interleaved = UnsafeMutableBufferPointer<Float>.allocate(capacity: blockFrames * channels)
@@ -135,6 +143,8 @@ public enum FileDenoiser {
             latencyMilliseconds: denoiser.configuration.latencyMilliseconds,
             processingSeconds: processing,
             sanitizedSamples: pipeline.sanitizedSamples, network: network?.totals, frameRecords: records)
+        summary.samplesAboveFullScale = writer.samplesAboveFullScale
+        summary.keptAboveFullScale = writer.keepsAboveFullScale
         summary.readingSeconds = reading.seconds
         summary.writingSeconds = writing.seconds
         summary.totalSeconds = (clock.now - begin).seconds

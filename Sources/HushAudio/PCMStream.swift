@@ -32,6 +32,7 @@ public final class PCMStream {
     private var carried = 0
     private let mono: UnsafeMutableBufferPointer<Float>   // [hop], decoded input
     private let encoded: UnsafeMutableRawPointer    // [pipeline.maximumEmitCount samples]
+    private var quantizer = SampleQuantizer(bits: 16)
 
     /// Sample frames received (per channel).
     public var inputFrames: Int { pipeline.inputSamples }
@@ -42,11 +43,12 @@ public final class PCMStream {
     /// - Throws: `HushError.invalidConfiguration` for a channel count outside 1…64 or a rate
     ///   outside `SupportedRates.range`.
     public init(denoiser: Denoiser, format: PCMSampleFormat, channels: Int, rate: Int? = nil,
-                compensatesDelay: Bool = true) throws(HushError) {
+                compensatesDelay: Bool = true, removesDC: Bool = true) throws(HushError) {
         guard (1...64).contains(channels) else {
             throw .invalidConfiguration("channels \(channels) outside 1…64")
         }
-        pipeline = try DenoisePipeline(denoiser: denoiser, rate: rate, compensatesDelay: compensatesDelay)
+        pipeline = try DenoisePipeline(denoiser: denoiser, rate: rate, compensatesDelay: compensatesDelay,
+                                       removesDC: removesDC)
         self.format = format
         self.channels = channels
         hop = denoiser.configuration.hop
@@ -115,6 +117,9 @@ public final class PCMStream {
     /// Input samples replaced because they were NaN, infinite or absurdly large.
     public var sanitizedSamples: Int { pipeline.sanitizedSamples }
 
+    /// Output samples clipped to full scale by the 16-bit encoding.
+    public var clippedSamples: Int { quantizer.clippedSamples }
+
     /// Decodes `frames` (≤ hop) sample frames and sends them through the pipeline.
     private func run(_ source: UnsafeRawPointer, frames: Int, onFrame: (Double) -> Void,
                      emit: (UnsafeRawBufferPointer) -> Bool) -> Bool {
@@ -126,7 +131,7 @@ public final class PCMStream {
 
     /// Encodes output samples and emits them.
     private func encode(_ samples: UnsafeBufferPointer<Float>, emit: (UnsafeRawBufferPointer) -> Bool) -> Bool {
-        format.encode(samples.baseAddress!, count: samples.count, into: encoded)
+        format.encode(samples.baseAddress!, count: samples.count, into: encoded, quantizer: &quantizer)
         return emit(UnsafeRawBufferPointer(start: encoded, count: samples.count * format.bytesPerSample))
     }
 }

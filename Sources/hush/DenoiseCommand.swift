@@ -41,8 +41,14 @@ struct DenoiseCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the cost report, with per-frame detail, as JSON.", valueName: "file.json"))
     var report: String?
 
-    @Flag(help: "Write 32-bit float WAV instead of 16-bit PCM.")
+    @Flag(help: "Write 32-bit float WAV instead of 16-bit PCM (samples above full scale are kept).")
     var float = false
+
+    @Flag(help: "Add TPDF dither (±1 LSB) before rounding to 16-bit (default: rounded to nearest, no dither).")
+    var dither = false
+
+    @Flag(help: "Keep DC and rumble: skip the DC blocker (a 30 Hz high-pass) that runs before analysis.")
+    var keepDc = false
 
     @Flag(name: [.customShort("f"), .long],
           help: "Replace existing output files (OUTPUT may then be INPUT: denoise in place, keeping its format).")
@@ -73,10 +79,16 @@ struct DenoiseCommand: ParsableCommand {
         }
         let summary = try runReportingErrors {
             try FileDenoiser.run(inputPath: input, output: outputs[0], denoiser: denoiser,
-                                 encoding: encoding, recordFrames: report != nil)
+                                 encoding: encoding, recordFrames: report != nil, dithers: dither,
+                                 removesDC: !keepDc && !passThrough)
         }
         if summary.inputChannels > 1 {
             printError("note: \(summary.inputChannels) channels downmixed to mono; output is mono")
+        }
+        if summary.samplesAboveFullScale > 0 {
+            printError(summary.keptAboveFullScale
+                ? "note: \(summary.samplesAboveFullScale) output samples above full scale kept (float output)"
+                : "warning: \(summary.samplesAboveFullScale) output samples clipped to full scale (--float keeps them)")
         }
         if summary.sanitizedSamples > 0 {
             printError("warning: \(summary.sanitizedSamples) NaN, infinite or out-of-range input samples replaced")

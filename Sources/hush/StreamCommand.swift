@@ -47,6 +47,9 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "Emit the raw stream (input delayed by 256 samples) instead of aligning it with the input.")
     var noDelayCompensation = false
 
+    @Flag(help: "Keep DC and rumble: skip the DC blocker (a 30 Hz high-pass) that runs before analysis.")
+    var keepDc = false
+
     @Flag(help: "Print per-frame statistics on stderr: executed/dense MACs, active fraction, frame time.")
     var stats = false
 
@@ -62,7 +65,7 @@ struct StreamCommand: ParsableCommand {
         let denoiser = try runReportingErrors { try modelOptions.makeDenoiser() }
         let stream = try runReportingErrors {
             try PCMStream(denoiser: denoiser, format: format, channels: channels, rate: rate,
-                          compensatesDelay: !noDelayCompensation)
+                          compensatesDelay: !noDelayCompensation, removesDC: !keepDc)
         }
         if channels > 1 { printError("note: \(channels) channels downmixed to mono; output is mono") }
         if verbose { printError(StreamReport.setup(stream)) }
@@ -75,6 +78,12 @@ struct StreamCommand: ParsableCommand {
         let monitor = FrameMonitor(denoiser: denoiser, printsStats: stats, budgetSchedule: schedule)
         let outcome = StreamLoop.run(stream, monitor: monitor)
         if verbose { printError(StreamReport.summary(stream, monitor: monitor, outcome: outcome)) }
+        if stream.sanitizedSamples > 0 {
+            printError("warning: \(stream.sanitizedSamples) NaN, infinite or out-of-range input samples replaced")
+        }
+        if stream.clippedSamples > 0 {
+            printError("warning: \(stream.clippedSamples) output samples clipped to full scale (--format f32le keeps them)")
+        }
         switch outcome {
         case .endOfInput, .readerGone: return
         case .readFailed(let error):

@@ -26,6 +26,13 @@ public final class Denoiser {
     /// Input samples replaced because they were NaN, infinite or absurdly large.
     public var sanitizedSampleCount: Int { stft.sanitizedSampleCount }
 
+    /// Output samples are clamped to ±this: 1 (full scale) by default; a caller writing float
+    /// samples may raise it (up to `SampleSanitizer.limit`) to keep peaks above full scale.
+    public var outputLimit: Float {
+        get { stft.outputLimit }
+        set { stft.outputLimit = newValue }
+    }
+
     /// Frames processed since creation or the last reset.
     public var framesProcessed: Int { stft.outputSampleCount / configuration.hop }
 
