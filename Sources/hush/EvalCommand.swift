@@ -114,7 +114,9 @@ enum PairScorer {
                            try Resampler.resample(y, from: c.sampleRate, to: 16_000), 16_000)
             notes.append("resampled \(c.sampleRate) Hz to 16 kHz (libsoxr) for PESQ")
         }
-        if c.channels > 1 || e.channels > 1 { notes.append("channels downmixed to mono") }
+        for (path, audio) in [(clean, c), (enhanced, e)] where audio.channels > 1 {
+            notes.append("\((path as NSString).lastPathComponent): \(audio.channels) channels downmixed to mono")
+        }
         do {
             var scores = try QualityScores.compute(clean: x, enhanced: y, sampleRate: c.sampleRate,
                                                    pesqSignals: pesqSignals)
@@ -144,8 +146,9 @@ enum EvalReport {
         ("segSNR", "seg_snr", { $0.segmentalSNR }),
     ]
 
+    /// The mean over the pairs that have a finite value (an identical pair's SI-SDR is +inf).
     static func mean(_ results: [EvalResult], _ value: (QualityScores) -> Double?) -> Double? {
-        let values = results.compactMap { value($0.scores) }
+        let values = results.compactMap { value($0.scores) }.filter(\.isFinite)
         return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
@@ -177,29 +180,25 @@ enum EvalReport {
         return "quality vs \((reference as NSString).lastPathComponent):\n" + table(rows, showMean: false)
     }
 
+    /// The JSON document: `files` (one object per pair) and `mean`; a value that is absent or not
+    /// finite is `null` (JSON has no infinity). Encoded by JSONSerialization, so names are escaped.
     static func json(_ results: [EvalResult]) -> String {
-        func number(_ v: Double?) -> String {
-            guard let v, v.isFinite else { return v == nil ? "null" : (v! > 0 ? "1e999" : "-1e999") }
-            return String(format: "%.6f", v)
-        }
-        func object(_ fields: [(String, String)]) -> String {
-            "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
-        }
-        func escaped(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
-        let files = results.map { r -> String in
+        func number(_ v: Double?) -> Any { v.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
+        let files: [[String: Any]] = results.map { r in
             let s = r.scores
-            var fields: [(String, String)] = [("name", escaped(r.name))]
-            fields += columns.map { ($0.key, number($0.value(s))) }
-            fields += [("pesq_nb_seconds", number(s.pesqNarrowBandTime?.wallSeconds)),
-                       ("pesq_wb_seconds", number(s.pesqWideBandTime?.wallSeconds)),
-                       ("pesq_nb_cpu_seconds", number(s.pesqNarrowBandTime?.cpuSeconds)),
-                       ("pesq_wb_cpu_seconds", number(s.pesqWideBandTime?.cpuSeconds)),
-                       ("notes", "[" + s.notes.map(escaped).joined(separator: ", ") + "]")]
-            return object(fields)
+            var fields: [String: Any] = ["name": r.name, "notes": s.notes]
+            for column in columns { fields[column.key] = number(column.value(s)) }
+            fields["pesq_nb_seconds"] = number(s.pesqNarrowBandTime?.wallSeconds)
+            fields["pesq_wb_seconds"] = number(s.pesqWideBandTime?.wallSeconds)
+            fields["pesq_nb_cpu_seconds"] = number(s.pesqNarrowBandTime?.cpuSeconds)
+            fields["pesq_wb_cpu_seconds"] = number(s.pesqWideBandTime?.cpuSeconds)
+            return fields
         }
-        let means = object(columns.map { ($0.key, number(mean(results, $0.value))) })
-        return "{\"files\": [\n  " + files.joined(separator: ",\n  ") + "\n], \"mean\": " + means + "}"
+        var means: [String: Any] = [:]
+        for column in columns { means[column.key] = number(mean(results, column.value)) }
+        let document: [String: Any] = ["files": files, "mean": means]
+        // Only strings, numbers, arrays, dictionaries and NSNull: serialization cannot fail.
+        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 }
