@@ -8,7 +8,7 @@ import Hush
 ///
 /// Input samples are sanitized (NaN, ±Inf, absurd values) before anything else, since a resampler
 /// would smear one NaN over its whole filter, then (by default) a DC blocker removes any offset
-/// and rumble below ~30 Hz (`DCBlocker`) before analysis. The output is not clamped to full scale
+/// and rumble below ~20 Hz (`DCBlocker`) before analysis. The output is not clamped to full scale
 /// here (only to ±`SampleSanitizer.limit`): integer encoders clip and count, float outputs keep
 /// peaks above 1. A rate other than the model's is converted to it and
 /// back with libsoxr's streaming API (`StreamResampler`, one per direction, created once). Each
@@ -51,6 +51,18 @@ public final class DenoisePipeline {
     public private(set) var outputSamples = 0
     /// Input samples replaced because they were NaN, infinite or absurdly large.
     public private(set) var sanitizedSamples = 0
+    /// The true latency, measured: for the first sample of each chunk emitted while input is
+    /// still arriving, how many input samples had arrived since it (hop collection, the STFT
+    /// delay and both resamplers' look-ahead; processing time aside). The worst chunk.
+    public private(set) var maximumLatencySamples = 0
+    private var latencySum = 0
+    private var latencyChunks = 0
+    private var finishing = false
+
+    /// The mean of the latency over emitted chunks (see `maximumLatencySamples`).
+    public var meanLatencySamples: Double {
+        latencyChunks > 0 ? Double(latencySum) / Double(latencyChunks) : 0
+    }
 
     /// Prepares a pipeline over `denoiser` (which is reset), at `rate` (default: the model's).
     /// - Throws: `HushError.invalidConfiguration` for a rate outside `SupportedRates.range`.
@@ -128,6 +140,7 @@ public final class DenoisePipeline {
     /// - Returns: false when `emit` asked to stop.
     @discardableResult
     public func finish(onFrame: (Double) -> Void, emit: (UnsafeBufferPointer<Float>) -> Bool) -> Bool {
+        finishing = true
         if let upsampler {
             let going = upsampler.process(nil, scratch: modelScratch) { model in
                 denoise(model, onFrame: onFrame, emit: emit)
@@ -196,18 +209,28 @@ public final class DenoisePipeline {
         streamProduced += samples.count
         let count = min(samples.count, inputSamples - first)
         guard count > 0 else { return true }
+        if !finishing {
+            let latency = inputSamples - first
+            maximumLatencySamples = max(maximumLatencySamples, latency)
+            latencySum += latency
+            latencyChunks += 1
+        }
         outputSamples += count
         return emit(UnsafeBufferPointer(rebasing: samples[0..<count]))
     }
 }
 
-/// A first-order DC blocker, y[n] = x[n] − x[n−1] + R·y[n−1] with R = exp(−2π·fc/fs), fc = 30 Hz:
-/// a zero at DC, −3 dB at 30 Hz, < 0.5 dB down at 100 Hz. Its state is in double precision so
+/// A first-order DC blocker, y[n] = x[n] − x[n−1] + R·y[n−1] with R = exp(−2π·fc/fs), fc = 20 Hz:
+/// a zero at DC, −3 dB at 20 Hz, 0.2 dB down at 100 Hz. The corner was chosen on a noisy/clean
+/// pair (real speech + pink noise, `hush denoise --reference`): 20 Hz raises PESQ-WB by 0.04 and
+/// ESTOI by 0.007 against no blocker, and costs 0.3 dB of SI-SDR (its phase shift at low
+/// frequencies); 30 Hz cost 0.7 dB. With a 10 % DC offset added, PESQ-WB is 1.79 with the blocker
+/// and 1.69 without, SI-SDR 8.1 dB and 5.9 dB. Its state is in double precision so
 /// that R close to 1 loses nothing at 48 kHz. It runs at the file's or stream's own rate, in
 /// `HushAudio`'s front end: the engine (and its golden parity with training) is unchanged.
 public struct DCBlocker: Sendable {
     /// The corner frequency, Hz.
-    public static let cornerHz = 30.0
+    public static let cornerHz = 20.0
     private let pole: Double
     private var previousInput = 0.0
     private var previousOutput = 0.0
