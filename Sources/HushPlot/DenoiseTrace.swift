@@ -130,8 +130,15 @@ extension DenoiseTrace {
     /// frame. Returns the trace and the enhanced signal (time-aligned, same length).
     public static func run(model: Model, budget: Float? = nil,
                            signal: [Float]) throws(HushError) -> (trace: DenoiseTrace, enhanced: [Float]) {
-        let stage = TracingStage(network: try GatedNetwork(model: model, budget: budget))
-        let denoiser = try Denoiser(configuration: model.configuration.stft, stage: stage)
+        try run(network: try GatedNetwork(model: model, budget: budget), signal: signal)
+    }
+
+    /// Like `run(model:budget:signal:)` with a network as configured by the caller (budget,
+    /// attenuation limit, kernels); the network is reset first.
+    public static func run(network: GatedNetwork,
+                           signal: [Float]) throws(HushError) -> (trace: DenoiseTrace, enhanced: [Float]) {
+        let stage = TracingStage(network: network)
+        let denoiser = try Denoiser(configuration: network.model.configuration.stft, stage: stage)
         let enhanced = denoiser.denoise(signal)
         return (stage.trace, enhanced)
     }

@@ -55,7 +55,8 @@ struct PlotCommand: ParsableCommand {
             let audio = try AudioReader.read(path: input)
             let signal = try Resampler.resample(audio.downmixedToMono(), from: audio.sampleRate,
                                                 to: model.configuration.stft.sampleRate)
-            let trace = try DenoiseTrace.run(model: model, budget: network.budget, signal: signal).trace
+            // The network as the options made it: budget and attenuation limit included.
+            let trace = try DenoiseTrace.run(network: network, signal: signal).trace
             let name = URL(fileURLWithPath: input).lastPathComponent
             return (trace, try DenoiseFigure.render(trace, title: name, plotWidth: width).image)
         }
