@@ -118,6 +118,8 @@ final class TracingStage: SpectralStage {
         trace.record(noisy: noisyCopy, enhanced: spectrum, network: network)
     }
 
+    var requiredConfiguration: STFTConfiguration? { network.requiredConfiguration }
+
     func reset() {
         network.reset()
         trace = DenoiseTrace(configuration: network.model.configuration, budget: network.budget,

@@ -11,7 +11,14 @@ public final class Denoiser {
     private let stft: StreamingSTFT
 
     /// A denoiser running `stage` inside the streaming STFT of `configuration`.
+    /// - Throws: `HushError.invalidConfiguration` when the stage needs another framing (a network
+    ///   runs only in its model's: use `init(model:budget:kernels:)` or `init(network:)`).
     public init(configuration: STFTConfiguration, stage: any SpectralStage) throws(HushError) {
+        if let required = stage.requiredConfiguration, required != configuration {
+            throw .invalidConfiguration(
+                "the stage runs in frames of \(required.frameLength) (hop \(required.hop)) at \(required.sampleRate) Hz, "
+                + "not \(configuration.frameLength) (hop \(configuration.hop)) at \(configuration.sampleRate) Hz")
+        }
         stft = try StreamingSTFT(configuration: configuration, stage: stage)
     }
 
@@ -105,8 +112,12 @@ extension Denoiser {
     /// A denoiser running `model` at `budget` (default: the model's) in the model's framing.
     public convenience init(model: Model, budget: Float? = nil,
                             kernels: KernelChoice = .fast) throws(HushError) {
-        let network = try GatedNetwork(model: model, budget: budget, kernels: kernels)
-        try self.init(configuration: model.configuration.stft, stage: network)
+        try self.init(network: try GatedNetwork(model: model, budget: budget, kernels: kernels))
+    }
+
+    /// A denoiser running `network` (as its owner configured it) in its model's framing.
+    public convenience init(network: GatedNetwork) throws(HushError) {
+        try self.init(configuration: network.model.configuration.stft, stage: network)
     }
 
     /// The network stage, or nil for a pass-through denoiser.

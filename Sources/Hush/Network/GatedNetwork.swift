@@ -214,10 +214,12 @@ public struct NetworkState {
         fractionMax.update(repeating: 0, count: B)
     }
 
-    /// Runs one frame: reads the spectrum, writes the masked spectrum.
+    /// Runs one frame: reads the spectrum, writes the masked spectrum. A spectrum of any other
+    /// size than the model's `bins` is left untouched (`Denoiser` never hands one over).
     public mutating func process(spectrum: UnsafeMutablePointer<Float>, bins: Int) {
         let (R, C, G, K, F) = (config.residualChannels, config.convChannels, config.gateRank,
                                config.kernelSize, config.bins)
+        guard bins == F else { return }
         switch kernels {
         case .fast: FastKernels.logPower(spectrum, bins: F, floor: config.featureFloor, into: features)
         case .reference:
@@ -404,6 +406,8 @@ public final class GatedNetwork: SpectralStage {
     public func process(spectrum: UnsafeMutablePointer<Float>, bins: Int) {
         state.pointee.process(spectrum: spectrum, bins: bins)
     }
+    /// The model's framing: the only one the network can run in.
+    public var requiredConfiguration: STFTConfiguration? { model.configuration.stft }
     /// The executed-MAC count of the last frame as the reference kernels counted it (see
     /// `NetworkState.lastReferenceCount`).
     public var lastReferenceCount: Int { state.pointee.lastReferenceCount }
