@@ -135,6 +135,35 @@ public final class DenoisePipeline {
         return true
     }
 
+    /// Frames read per block by `push(reading:…)`.
+    public static let blockFrames = 4096
+
+    /// Reads `reader` to its end in blocks of `blockFrames`, downmixes each to mono and pushes it
+    /// (the file front end of `hush denoise` and `hush plot`; call `finish` after it).
+    /// - Parameter readingTime: accumulates the time spent in libsndfile.
+    /// - Returns: false when `emit` asked to stop.
+    public func push(reading reader: AudioFileReader, readingTime: inout Duration,
+                     onFrame: (Double) -> Void, emit: (UnsafeBufferPointer<Float>) -> Bool) throws(AudioFileError) -> Bool {
+        let channels = reader.channels
+        let interleaved = UnsafeMutableBufferPointer<Float>.allocate(capacity: Self.blockFrames * channels)
+        let mono = UnsafeMutableBufferPointer<Float>.allocate(capacity: Self.blockFrames)
+        defer {
+            interleaved.deallocate()
+            mono.deallocate()
+        }
+        let clock = ContinuousClock()
+        while true {
+            let start = clock.now
+            let got = try reader.read(into: interleaved)
+            readingTime += clock.now - start
+            if got == 0 { return true }
+            Downmix.mono(UnsafeBufferPointer(interleaved), frames: got, channels: channels, into: mono.baseAddress!)
+            if !push(UnsafeMutableBufferPointer(rebasing: mono[0..<got]), onFrame: onFrame, emit: emit) {
+                return false
+            }
+        }
+    }
+
     /// Ends the stream: drains the resampler and the denoiser and emits the remaining output,
     /// padded with zeros if the resamplers' rounding left it short of the input's length.
     /// - Returns: false when `emit` asked to stop.

@@ -58,9 +58,6 @@ public struct FrameRecord: Sendable, Codable {
 /// back, delay compensation: the same path as `hush stream`) into a block writer. Output length
 /// equals input length; peak memory does not depend on it.
 public enum FileDenoiser {
-    /// Frames read per block.
-    static let blockFrames = 4096
-
     /// Runs the whole job.
     /// - Parameters:
     ///   - output: where to write, checked by `OutputPlan` before any work. When it replaces the
@@ -89,12 +86,6 @@ public enum FileDenoiser {
                                          channels: 1, dithers: dithers)
 
         let channels = reader.channels
-        let interleaved = UnsafeMutableBufferPointer<Float>.allocate(capacity: blockFrames * channels)
-        let mono = UnsafeMutableBufferPointer<Float>.allocate(capacity: blockFrames)
-        defer {
-            interleaved.deallocate()
-            mono.deallocate()
-        }
         var records: [FrameRecord] = []
         let network = denoiser.network
         let blocks = network?.model.configuration.blocks ?? 0
@@ -120,17 +111,9 @@ public enum FileDenoiser {
                 return false
             }
         }
-        while true {
-            let start = clock.now
-            let got = try reader.read(into: interleaved)
-            reading += clock.now - start
-            if got == 0 { break }
-            Downmix.mono(UnsafeBufferPointer(interleaved), frames: got, channels: channels, into: mono.baseAddress!)
-            if !pipeline.push(UnsafeMutableBufferPointer(rebasing: mono[0..<got]), onFrame: onFrame, emit: emit) {
-                break
-            }
+        if try pipeline.push(reading: reader, readingTime: &reading, onFrame: onFrame, emit: emit) {
+            pipeline.finish(onFrame: onFrame, emit: emit)
         }
-        if writeError == nil { pipeline.finish(onFrame: onFrame, emit: emit) }
         if let writeError { throw writeError }
         guard pipeline.inputSamples > 0 else { throw .empty(path: inputPath) }
         let start = clock.now

@@ -52,13 +52,24 @@ struct PlotCommand: ParsableCommand {
             try OutputPlan.check(inputs: [input], outputs: [.init(out)], overwrite: overwrite)[0]
         }
         let (trace, image) = try runReportingErrors {
-            let audio = try AudioReader.read(path: input)
-            let signal = try Resampler.resample(audio.downmixedToMono(), from: audio.sampleRate,
-                                                to: model.configuration.stft.sampleRate)
+            // Streamed in blocks through the same pipeline as `hush denoise` (downmix, DC blocker,
+            // resampling), into a trace pooled per pixel column: memory does not grow with length.
+            let reader = try AudioFileReader(path: input)
+            let c = model.configuration.stft
+            let declared = min(max(reader.declaredFrames, 0), 1 << 40)
+            let modelSamples = Int((Double(declared) * Double(c.sampleRate) / Double(reader.sampleRate)).rounded(.up))
             // The network as the options made it: budget and attenuation limit included.
-            let trace = try DenoiseTrace.run(network: network, signal: signal).trace
+            let recorder = TraceRecorder(
+                network: network, expectedFrames: TraceRecorder.frames(forModelSamples: modelSamples, configuration: c),
+                maximumSlots: width)
+            let pipeline = try DenoisePipeline(denoiser: try Denoiser(configuration: c, stage: recorder),
+                                               rate: reader.sampleRate)
+            var reading = Duration.zero
+            _ = try pipeline.push(reading: reader, readingTime: &reading, onFrame: { _ in }, emit: { _ in true })
+            pipeline.finish(onFrame: { _ in }, emit: { _ in true })
+            guard pipeline.inputSamples > 0 else { throw AudioFileError.empty(path: input) }
             let name = URL(fileURLWithPath: input).lastPathComponent
-            return (trace, try DenoiseFigure.render(trace, title: name, plotWidth: width).image)
+            return (recorder.trace, try DenoiseFigure.render(recorder.trace, title: name, plotWidth: width).image)
         }
         try runReportingErrors { try output.write(try PNGFile.encode(image, name: out)) }
         let say = SummaryLine.printer(away: [output])
