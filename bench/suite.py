@@ -168,7 +168,9 @@ cut back out of each output at its known position, scored by Hush's metrics (PES
 
 ## 5. Per layer, and the kernels against OpenBLAS
 
-`hush-kernel-bench`: the network's layers in its own order on weights of the model's shapes; then
+`hush-kernel-bench`: each layer timed inside the network's own frame code (the fused per-channel
+kernel, the gates and the selection as the engine runs them, the bundled model on the noisy
+fixture), with the whole frame timed alone beside the sum; then
 each hot kernel on its own shape beside OpenBLAS `sgemv` and `sgemm` (n = 1, the same shape) —
 the practical ceiling for one frame on this CPU — and `sgemm` on 16 frames at once (a batch a
 streaming denoiser never has). OpenBLAS gets the active weights already contiguous.
