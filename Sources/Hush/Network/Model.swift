@@ -37,12 +37,7 @@ public struct ModelImage {
 
     /// The architecture, dilations included (allocates its array: not for a device's init path).
     public var configuration: ModelConfiguration {
-        ModelConfiguration(
-            stft: shape.stft, residualChannels: shape.residualChannels,
-            convChannels: shape.convChannels, gateRank: shape.gateRank, kernelSize: shape.kernelSize,
-            dilations: Array(UnsafeBufferPointer(start: dilations, count: shape.blocks)),
-            defaultBudget: shape.defaultBudget, featureFloor: shape.featureFloor,
-            attenuationLimit: shape.attenuationLimit)
+        ModelConfiguration(shape: shape, dilations: Array(UnsafeBufferPointer(start: dilations, count: shape.blocks)))
     }
 
     /// Carves the layout of a model of `shape` from `arena`: this handle, the dilation table,
