@@ -14,12 +14,13 @@ public struct AudioFileFormat: Sendable, Equatable {
     /// libsndfile's `SF_FORMAT_*` major format | subtype.
     public var code: Int32
 
-    /// A format chosen from the extension of `path` (.wav or .flac) and `encoding`.
+    /// A format chosen from the extension of `path` (.wav or .flac; `-`, standard output, is WAV)
+    /// and `encoding`.
     /// - Throws: `AudioFileError.unsupportedOutputFormat` or `.unwritable` (float FLAC).
     public init(path: String, encoding: OutputEncoding) throws(AudioFileError) {
         let lower = path.lowercased()
         let major: Int32
-        if lower.hasSuffix(".wav") {
+        if lower.hasSuffix(".wav") || path == "-" {  // standard output: WAV
             major = Int32(SF_FORMAT_WAV)
         } else if lower.hasSuffix(".flac") {
             major = Int32(SF_FORMAT_FLAC)

@@ -20,6 +20,11 @@ struct DenoiseCommand: ParsableCommand {
             followed and stays a link), so it never exists half-written; a FIFO or device is \
             written in place. Denoising in place (--overwrite IN IN) keeps the file's format.
 
+            The input goes through a DC blocker (20 Hz high-pass; --keep-dc skips it). 16-bit \
+            output is rounded to the nearest value (--dither adds TPDF dither) and clipped with a \
+            warning; --float keeps samples above full scale. The file is processed in blocks: \
+            memory does not grow with its length.
+
             Prints the run (duration, frames, latency, real-time factor) and the network's cost: \
             dense vs executed MMAC/s, the saving, and active-channel fractions per gated block.
 
