@@ -1,5 +1,6 @@
 import CSndFile
 import Foundation
+import Hush
 
 /// Audio read from a file: interleaved float samples in [-1, 1] and their layout.
 public struct AudioBuffer: Sendable, Equatable {
@@ -62,14 +63,12 @@ public enum AudioReader {
 /// Sample rates Hush accepts, from files and streams alike: a header claiming 1 Hz (or 10 MHz)
 /// is an error, not a resampler sized for it.
 public enum SupportedRates {
-    /// The range, Hz.
-    public static let range = 1000...384_000
+    /// The range, Hz: the engine's (`STFTConfiguration.supportedSampleRates`).
+    public static let range = STFTConfiguration.supportedSampleRates
 
     /// Fails unless `rate` is in `range`.
     public static func check(_ rate: Int, path: String) throws(AudioFileError) {
-        guard range.contains(rate) else {
-            throw .unreadable(path: path, reason: "sample rate \(rate) Hz outside \(range.lowerBound)…\(range.upperBound)")
-        }
+        if let problem = STFTConfiguration.rateProblem(rate) { throw .unreadable(path: path, reason: problem) }
     }
 }
 

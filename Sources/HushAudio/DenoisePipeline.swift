@@ -70,10 +70,7 @@ public final class DenoisePipeline {
                 removesDC: Bool = true) throws(HushError) {
         let modelRate = denoiser.configuration.sampleRate
         let rate = rate ?? modelRate
-        guard SupportedRates.range.contains(rate) else {
-            throw .invalidConfiguration(
-                "rate \(rate) Hz outside \(SupportedRates.range.lowerBound)…\(SupportedRates.range.upperBound)")
-        }
+        if let problem = STFTConfiguration.rateProblem(rate) { throw .invalidConfiguration(problem) }
         self.denoiser = denoiser
         self.rate = rate
         self.compensatesDelay = compensatesDelay

@@ -77,7 +77,7 @@ public struct ModelImage {
         let stft: STFTConfiguration
         do {
             stft = try STFTConfiguration(
-                sampleRate: try file.int(ModelKey("sample_rate"), in: 1000...384_000),
+                sampleRate: try file.int(ModelKey("sample_rate"), in: STFTConfiguration.supportedSampleRates),
                 frameLength: try file.int(ModelKey("n_fft"), in: 16...65_536),
                 hop: try file.int(ModelKey("hop"), in: 1...32_768),
                 window: STFTWindow(rawValue: Int32(try file.int(ModelKey("window"), in: 0...0)))!)
