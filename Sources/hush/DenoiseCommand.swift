@@ -59,7 +59,7 @@ struct DenoiseCommand: ParsableCommand {
           help: "Replace existing output files (OUTPUT may then be INPUT: denoise in place, keeping its format).")
     var overwrite = false
 
-    @Flag(help: "Skip the network: analysis and synthesis only (checks the audio path).")
+    @Flag(help: "Skip the network: the audio path only (DC blocker, resampling, analysis and synthesis).")
     var passThrough = false
 
     @Option(help: ArgumentHelp("Clean reference: also print the quality (PESQ, STOI, SI-SDR, …) of input and output against it.", valueName: "clean.wav"))
@@ -85,7 +85,7 @@ struct DenoiseCommand: ParsableCommand {
         let summary = try runReportingErrors {
             try FileDenoiser.run(inputPath: input, output: outputs[0], denoiser: denoiser,
                                  encoding: encoding, recordFrames: report != nil, dithers: dither,
-                                 removesDC: !keepDc && !passThrough)
+                                 removesDC: !keepDc)
         }
         if summary.inputChannels > 1 {
             printError("note: \(summary.inputChannels) channels downmixed to mono; output is mono")

@@ -9,7 +9,7 @@ struct PESQTests {
 
     static let pairs = ValidationSet.pairs.filter { $0.pesqNarrowBand != nil }
 
-    @Test("NB and WB within 0.02 MOS of the reference on the CI subset", arguments: pairs)
+    @Test("NB and WB agree with the reference to the 6th decimal on the CI subset", arguments: pairs)
     func agreesWithReference(_ pair: ValidationPair) throws {
         let (clean, degraded) = try pair.audio()
         let nb = try PESQ.mos(reference: clean, degraded: degraded, sampleRate: pair.rate, mode: .narrowBand)

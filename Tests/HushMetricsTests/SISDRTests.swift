@@ -7,7 +7,7 @@ struct SISDRTests {
     /// Agreement with the oracle: the README claims agreement within 1e-5; oracle.csv holds 6 decimals (±5e-7 rounding).
     static let tolerance = 1.5e-5
 
-    @Test("SI-SDR against numpy on the CI subset (within 0.01 dB)",
+    @Test("SI-SDR against numpy on the CI subset (within 1e-5 dB)",
           arguments: ValidationSet.pairs.filter { $0.siSDR != nil })
     func agreesWithNumpy(_ pair: ValidationPair) throws {
         let (clean, degraded) = try pair.audio()
@@ -15,7 +15,7 @@ struct SISDRTests {
         #expect(abs(value - pair.siSDR!) <= Self.tolerance, "\(value) vs \(pair.siSDR!)")
     }
 
-    @Test("segmental SNR against the composite-measure code on the CI subset (within 0.01 dB)",
+    @Test("segmental SNR against the composite-measure code on the CI subset (within 1e-5 dB)",
           arguments: ValidationSet.pairs.filter { $0.segmentalSNR != nil })
     func segmentalAgrees(_ pair: ValidationPair) throws {
         let (clean, degraded) = try pair.audio()

@@ -15,7 +15,7 @@ struct STOITests {
         #expect(Set(Self.pairs.map(\.rate)) == [8_000, 16_000])
     }
 
-    @Test("STOI and ESTOI within 0.002 of pystoi", arguments: pairs)
+    @Test("STOI and ESTOI within 1e-5 of pystoi", arguments: pairs)
     func agreesWithPystoi(_ pair: ValidationPair) throws {
         let (clean, degraded) = try pair.audio()
         let stoi = try STOI.score(clean: clean, enhanced: degraded, sampleRate: pair.rate)

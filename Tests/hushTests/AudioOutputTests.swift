@@ -18,7 +18,7 @@ struct AudioOutputTests {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/out.wav"
-        let r = try CLI.hush(["denoise", "--pass-through", CLI.noisy, out])
+        let r = try CLI.hush(["denoise", "--pass-through", "--keep-dc", CLI.noisy, out])
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let input = try Self.int16s(CLI.noisy), output = try Self.int16s(out)
         #expect(output.count == input.count)
@@ -31,7 +31,7 @@ struct AudioOutputTests {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for name in ["a", "b"] {
-            let r = try CLI.hush(["denoise", "--pass-through", "--dither", CLI.noisy, dir + "/\(name).wav"])
+            let r = try CLI.hush(["denoise", "--pass-through", "--keep-dc", "--dither", CLI.noisy, dir + "/\(name).wav"])
             #expect(r.status == 0, "stderr: \(r.stderr)")
         }
         let plain = try Self.int16s(CLI.noisy), a = try Self.int16s(dir + "/a.wav")
@@ -41,7 +41,7 @@ struct AudioOutputTests {
         #expect(differences.filter { $0 != 0 }.count > plain.count / 10)
     }
 
-    @Test("a 10 % DC offset is removed before analysis; with --keep-dc a tenth of it passes")
+    @Test("a 10 % DC offset is removed before analysis; --keep-dc keeps it")
     func dcBlocker() throws {
         let dir = try CLI.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -55,14 +55,18 @@ struct AudioOutputTests {
             let tail = x[(x.count / 2)...]
             return tail.reduce(0) { $0 + Double($1) } / Double(tail.count)
         }
-        for (options, name) in [([String](), "blocked"), (["--keep-dc"], "kept")] {
+        // Through the network, and through the audio path alone (where --keep-dc keeps all of it).
+        for (options, name) in [([String](), "blocked"), (["--pass-through"], "blocked-path"),
+                                (["--pass-through", "--keep-dc"], "kept")] {
             let r = try CLI.hush(["denoise", "--float"] + options + [input, dir + "/\(name).wav"])
             #expect(r.status == 0, "stderr: \(r.stderr)")
         }
-        // The network alone attenuates DC (its lowest bins) but lets about a tenth through.
-        let blocked = try mean(dir + "/blocked.wav"), kept = try mean(dir + "/kept.wav")
-        #expect(abs(blocked) < 0.0005, "mean \(blocked)")
-        #expect(kept > 0.003, "mean \(kept)")
+        for name in ["blocked", "blocked-path"] {
+            let blocked = try mean(dir + "/\(name).wav")
+            #expect(abs(blocked) < 0.0005, "\(name): mean \(blocked)")
+        }
+        let kept = try mean(dir + "/kept.wav")
+        #expect(abs(kept - 0.1) < 0.01, "mean \(kept)")
     }
 
     @Test("--float keeps samples above full scale; 16-bit clips them and says so")
@@ -74,11 +78,11 @@ struct AudioOutputTests {
         let input = dir + "/loud.wav"
         try AudioWriter.write(AudioBuffer(samples: speech.map { $0 * 2 / peak }, channels: 1, sampleRate: 16_000),
                               to: input, encoding: .float32)
-        let float = try CLI.hush(["denoise", "--pass-through", "--float", input, dir + "/f.wav"])
+        let float = try CLI.hush(["denoise", "--pass-through", "--keep-dc", "--float", input, dir + "/f.wav"])
         #expect(float.status == 0 && float.stderr.contains("above full scale kept"), "stderr: \(float.stderr)")
         let kept = try AudioReader.read(path: dir + "/f.wav").samples
         #expect((kept.map { abs($0) }.max() ?? 0) > 1.9)
-        let clipped = try CLI.hush(["denoise", "--pass-through", input, dir + "/c.wav"])
+        let clipped = try CLI.hush(["denoise", "--pass-through", "--keep-dc", input, dir + "/c.wav"])
         #expect(clipped.status == 0 && clipped.stderr.contains("clipped to full scale"), "stderr: \(clipped.stderr)")
         #expect(try Self.int16s(dir + "/c.wav").contains(32767))
     }
