@@ -85,9 +85,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter"]),
+        .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter", "CKernelSupport"]),
         .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile", "AllocationCounter"]),
-        .testTarget(name: "hushTests", dependencies: ["hush", "HushAudio"], exclude: ["BadInput"]),
+        .testTarget(name: "hushTests", dependencies: ["hush", "HushAudio", "CSndFile"], exclude: ["BadInput"]),
         .testTarget(name: "CHushTests", dependencies: ["CHush", "Hush", "AllocationCounter"]),
         .testTarget(name: "HushMetricsTests", dependencies: ["HushMetrics", "HushAudio"],
                     exclude: ["Validation"]),

@@ -86,7 +86,7 @@ def main():
                  note="model: untrained placeholder (metadata trained=0)" if untrained else "")
     sample = speed.excerpt(long_dir, cfg.work / "long-file-first-20s.wav", 20)
     for b in (1.0, 0.25):
-        run([HUSH, "plot", "--budget", b, *hush_model_args(cfg), sample, "--out", RESULTS / f"activity-b{b:.2f}.png"])
+        run([HUSH, "plot", "--overwrite", "--budget", b, *hush_model_args(cfg), sample, "--out", RESULTS / f"activity-b{b:.2f}.png"])
 
     # 5. Tables, JSON, RESULTS.md, README excerpt.
     main = report.main_table(summary, eval_hush, long_hush, long_peers, latency, published)
@@ -133,7 +133,7 @@ used in training) with held-out noises at 0/5/10 dB (`training/make_evalset.py`)
   ({', '.join(f"{p} delay {latency[p]['output_delay_ms']:.1f} ms" for p in ('rnnoise', 'dfn3', 'speex'))}).
   noisereduce is offline (whole-file statistics), so it has no streaming latency.
 - Peak RSS: `/usr/bin/time -v` maximum resident set of the whole process on the long file. Hush:
-  `hush denoise`, which reads the whole file into memory. *Peers: the Python harness process
+  `hush denoise`, which streams the file in blocks (constant memory). *Peers: the Python harness process
   (`run_peers.py`), which holds the file at 16 and 48 kHz in float64; the same harness that only
   reads and resamples the file peaks at {harness_mib:.0f} MiB.
 
@@ -168,7 +168,9 @@ cut back out of each output at its known position, scored by Hush's metrics (PES
 
 ## 5. Per layer, and the kernels against OpenBLAS
 
-`hush-kernel-bench`: the network's layers in its own order on weights of the model's shapes; then
+`hush-kernel-bench`: each layer timed inside the network's own frame code (the fused per-channel
+kernel, the gates and the selection as the engine runs them, the bundled model on the noisy
+fixture), with the whole frame timed alone beside the sum; then
 each hot kernel on its own shape beside OpenBLAS `sgemv` and `sgemm` (n = 1, the same shape) —
 the practical ceiling for one frame on this CPU — and `sgemm` on 16 frames at once (a batch a
 streaming denoiser never has). OpenBLAS gets the active weights already contiguous.
@@ -185,8 +187,8 @@ at a time, no file I/O, a fresh process per length):
 
 Time grows linearly with length (µs per audio second stays flat). The streaming engine's peak RSS
 stays flat: its state is a fixed workspace sized from the model at creation, and a frame allocates
-nothing. `hush denoise`'s RSS grows with length because that command holds the whole file
-(input, 16 kHz copy, output) in memory.
+nothing. `hush denoise` streams the file in blocks through the same engine, so its RSS stays flat
+too (see `bench/file-memory`).
 
 Cost vs budget:
 

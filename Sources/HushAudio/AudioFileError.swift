@@ -14,6 +14,10 @@ public enum AudioFileError: Error, Equatable, Sendable, CustomStringConvertible 
     case unwritable(path: String, reason: String)
     /// The output path is the input path and overwriting was not asked for.
     case wouldOverwriteInput(path: String)
+    /// The output exists and replacing it was not asked for.
+    case outputExists(path: String)
+    /// The output is the same file as an input (or as another output).
+    case sameFile(path: String, other: String, otherIsInput: Bool)
     /// The output file name's extension names no format Hush writes.
     case unsupportedOutputFormat(path: String)
     /// The resampler failed.
@@ -29,7 +33,11 @@ public enum AudioFileError: Error, Equatable, Sendable, CustomStringConvertible 
         case .readFailed(let p, let r): return "\(p): read failed (\(r))"
         case .unwritable(let p, let r): return "\(p): cannot write output (\(r))"
         case .wouldOverwriteInput(let p):
-            return "\(p): output is the input file; pass --overwrite to replace it"
+            return "\(p): output is the input file; pass --overwrite (-f) to replace it"
+        case .outputExists(let p):
+            return "\(p): already exists; pass --overwrite (-f) to replace it"
+        case .sameFile(let p, let other, let isInput):
+            return "\(p): is the same file as \(isInput ? "the input" : "another output") \(other); refusing to write it"
         case .unsupportedOutputFormat(let p):
             return "\(p): unsupported output extension (use .wav or .flac)"
         case .resampling(let r): return "resampling failed: \(r)"

@@ -1,5 +1,6 @@
 import CSndFile
 import Foundation
+import Hush
 
 /// Audio read from a file: interleaved float samples in [-1, 1] and their layout.
 public struct AudioBuffer: Sendable, Equatable {
@@ -9,6 +10,8 @@ public struct AudioBuffer: Sendable, Equatable {
     public var channels: Int
     /// Sample rate in Hz.
     public var sampleRate: Int
+    /// libsndfile's format code (major format | subtype) of the file it was read from; 0 if none.
+    public var fileFormat: Int32 = 0
 
     /// Wraps interleaved samples.
     public init(samples: [Float], channels: Int, sampleRate: Int) {
@@ -26,11 +29,11 @@ public struct AudioBuffer: Sendable, Equatable {
     /// The mean of the channels, one sample per frame (the signal Hush processes).
     public func downmixedToMono() -> [Float] {
         guard channels > 1 else { return samples }
-        let scale = 1 / Float(channels)
-        return (0..<frameCount).map { frame in
-            var sum: Float = 0
-            for c in 0..<channels { sum += samples[frame * channels + c] }
-            return sum * scale
+        return [Float](unsafeUninitializedCapacity: frameCount) { mono, count in
+            samples.withUnsafeBufferPointer {
+                Downmix.mono($0, frames: frameCount, channels: channels, into: mono.baseAddress!)
+            }
+            count = frameCount
         }
     }
 }
@@ -41,18 +44,7 @@ public enum AudioReader {
     /// - Throws: `AudioFileError` for a missing path, a directory, a file libsndfile rejects, a
     ///   read error, or a file with no samples.
     public static func read(path: String) throws(AudioFileError) -> AudioBuffer {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .notFound(path: path)
-        }
-        if isDirectory.boolValue { throw .isDirectory(path: path) }
-
-        var info = SF_INFO()
-        guard let file = sf_open(path, Int32(SFM_READ), &info) else {
-            throw .unreadable(path: path, reason: String(cString: sf_strerror(nil)))
-        }
-        defer { sf_close(file) }
-        return try readAll(file, info: info, name: path)
+        try AudioFileReader(path: path).readAll()
     }
 
     /// Reads a whole file held in memory (any format libsndfile reads), through libsndfile's
@@ -62,37 +54,106 @@ public enum AudioReader {
         return try withUnsafeMutablePointer(to: &source) { (context) throws(AudioFileError) -> AudioBuffer in
             var io = MemorySource.virtualIO
             var info = SF_INFO()
-            guard let file = sf_open_virtual(&io, Int32(SFM_READ), &info, context) else {
-                throw .unreadable(path: name, reason: String(cString: sf_strerror(nil)))
-            }
-            defer { sf_close(file) }
-            return try readAll(file, info: info, name: name)
+            let file = sf_open_virtual(&io, Int32(SFM_READ), &info, context)
+            return try AudioFileReader(opened: file, info: info, path: name).readAll()
         }
     }
+}
 
-    private static func readAll(_ file: OpaquePointer, info: SF_INFO,
-                                name path: String) throws(AudioFileError) -> AudioBuffer {
-        let channels = Int(info.channels)
-        guard channels > 0, info.samplerate > 0 else {
+/// Sample rates Hush accepts, from files and streams alike: a header claiming 1 Hz (or 10 MHz)
+/// is an error, not a resampler sized for it.
+public enum SupportedRates {
+    /// The range, Hz: the engine's (`STFTConfiguration.supportedSampleRates`).
+    public static let range = STFTConfiguration.supportedSampleRates
+
+    /// Fails unless `rate` is in `range`.
+    public static func check(_ rate: Int, path: String) throws(AudioFileError) {
+        if let problem = STFTConfiguration.rateProblem(rate) { throw .unreadable(path: path, reason: problem) }
+    }
+}
+
+/// An audio file open for reading block by block, so that memory does not grow with its length.
+public final class AudioFileReader {
+    /// The path (for messages).
+    public let path: String
+    /// Sample rate, Hz (within `SupportedRates.range`).
+    public let sampleRate: Int
+    /// Interleaved channels.
+    public let channels: Int
+    /// libsndfile's format code (major format | subtype).
+    public let format: Int32
+    /// Frames the header declares (it may lie; reading stops where the data does).
+    public let declaredFrames: Int
+    private let file: OpaquePointer
+
+    /// Opens `path`.
+    /// - Throws: `AudioFileError` for a missing path, a directory, a file libsndfile rejects, or
+    ///   a channel count or rate out of range.
+    public convenience init(path: String) throws(AudioFileError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .notFound(path: path)
+        }
+        if isDirectory.boolValue { throw .isDirectory(path: path) }
+        var info = SF_INFO()
+        let file = sf_open(path, Int32(SFM_READ), &info)
+        try self.init(opened: file, info: info, path: path)
+    }
+
+    /// Takes over `file` as libsndfile opened it (nil: it could not), checking its header.
+    init(opened file: OpaquePointer?, info: SF_INFO, path: String) throws(AudioFileError) {
+        guard let file else {
+            throw .unreadable(path: path, reason: String(cString: sf_strerror(nil)))
+        }
+        guard info.channels > 0, info.samplerate > 0 else {
+            sf_close(file)
             throw .unreadable(path: path, reason: "no channels or no sample rate in header")
         }
-        // Read in chunks rather than trusting the declared length: a header may lie.
+        do {
+            try SupportedRates.check(Int(info.samplerate), path: path)
+        } catch {
+            sf_close(file)
+            throw error
+        }
+        self.path = path
+        self.file = file
+        sampleRate = Int(info.samplerate)
+        channels = Int(info.channels)
+        format = info.format
+        declaredFrames = Int(info.frames)
+    }
+
+    deinit { sf_close(file) }
+
+    /// Reads up to `buffer.count / channels` frames (interleaved) into `buffer`; returns the
+    /// frames read, 0 at the end.
+    /// - Throws: `AudioFileError.readFailed` for an error inside the file.
+    public func read(into buffer: UnsafeMutableBufferPointer<Float>) throws(AudioFileError) -> Int {
+        let wanted = buffer.count / channels
+        let got = max(0, Int(sf_readf_float(file, buffer.baseAddress, sf_count_t(wanted))))
+        if got < wanted, sf_error(file) != 0 {
+            throw .readFailed(path: path, reason: String(cString: sf_strerror(file)))
+        }
+        return got
+    }
+
+    /// Reads everything left (in chunks rather than trusting the declared length: a header may lie).
+    /// - Throws: `AudioFileError.readFailed`, or `.empty` for a file with no samples.
+    public func readAll() throws(AudioFileError) -> AudioBuffer {
         let chunkFrames = 65_536
         var samples: [Float] = []
         var chunk = [Float](repeating: 0, count: chunkFrames * channels)
         while true {
-            let got = chunk.withUnsafeMutableBufferPointer {
-                Int(sf_readf_float(file, $0.baseAddress, sf_count_t(chunkFrames)))
+            let got = try chunk.withUnsafeMutableBufferPointer { (buffer) throws(AudioFileError) in
+                try read(into: buffer)
             }
             if got > 0 { samples.append(contentsOf: chunk[0..<(got * channels)]) }
             if got < chunkFrames { break }
         }
-        let status = sf_error(file)
-        if status != 0 {
-            throw .readFailed(path: path, reason: String(cString: sf_strerror(file)))
-        }
         guard !samples.isEmpty else { throw .empty(path: path) }
-        return AudioBuffer(samples: samples, channels: channels, sampleRate: Int(info.samplerate))
+        var buffer = AudioBuffer(samples: samples, channels: channels, sampleRate: sampleRate)
+        buffer.fileFormat = format
+        return buffer
     }
 }
 

@@ -17,18 +17,30 @@ public struct FileDenoiseSummary: Sendable {
     public var latencyMilliseconds: Double
     /// Seconds spent in the denoiser itself (not file I/O nor resampling).
     public var processingSeconds: Double
-    /// Seconds spent resampling to the model rate and back (zero when rates match).
-    public var resamplingSeconds: Double
+    /// Seconds of the whole run: opening, reading, downmixing, resampling, denoising, writing.
+    public var totalSeconds: Double = 0
+    /// Seconds spent reading and decoding the input (libsndfile).
+    public var readingSeconds: Double = 0
+    /// Seconds spent encoding and writing the output (libsndfile), the final rename included.
+    public var writingSeconds: Double = 0
+    /// The rest of the run: downmix, sanitizing, resampling to the model rate and back, setup.
+    public var otherSeconds: Double { max(0, totalSeconds - processingSeconds - readingSeconds - writingSeconds) }
 
     /// Input samples replaced because they were NaN, infinite or absurdly large.
     public var sanitizedSamples: Int = 0
+    /// Output samples beyond full scale: clipped (integer output) or kept (float output).
+    public var samplesAboveFullScale = 0
+    /// Whether the output format kept samples above full scale (float) rather than clipping them.
+    public var keptAboveFullScale = false
     /// The network's totals (nil for a pass-through run).
     public var network: NetworkTotals?
     /// Per-frame statistics, when asked for (empty otherwise).
     public var frameRecords: [FrameRecord] = []
 
-    /// `processingSeconds / duration`.
+    /// `processingSeconds / duration`: the network's real-time factor.
     public var realTimeFactor: Double { duration > 0 ? processingSeconds / duration : 0 }
+    /// `totalSeconds / duration`: the whole run's real-time factor.
+    public var totalRealTimeFactor: Double { duration > 0 ? totalSeconds / duration : 0 }
 }
 
 /// One frame's cost and channel activity, for per-frame reports.
@@ -41,66 +53,104 @@ public struct FrameRecord: Sendable, Codable {
     public var activePerBlock: [Int]
 }
 
-/// Denoises one audio file into another: read (any libsndfile format), downmix to mono, resample
-/// to the model rate, denoise, resample back, write atomically. Output length equals input length.
+/// Denoises one audio file into another in constant memory: read blocks (any libsndfile format),
+/// downmix to mono, and push them through a `DenoisePipeline` (resampling to the model rate and
+/// back, delay compensation: the same path as `hush stream`) into a block writer. Output length
+/// equals input length; peak memory does not depend on it.
 public enum FileDenoiser {
     /// Runs the whole job.
     /// - Parameters:
-    ///   - overwrite: allow `outputPath` to name the input file (it is then replaced atomically).
+    ///   - output: where to write, checked by `OutputPlan` before any work. When it replaces the
+    ///     input (`--overwrite` in place) a 16-bit request keeps the input's format and subtype.
+    ///   - recordFrames: keep per-frame statistics for a report (this grows with the length).
+    ///   - dithers: TPDF dither before rounding to an integer format.
+    ///   - removesDC: run the input through the DC blocker (see `DenoisePipeline`).
     /// - Throws: `AudioFileError` for any input or output problem; nothing is written then.
-    public static func run(inputPath: String, outputPath: String, denoiser: Denoiser,
-                           encoding: OutputEncoding = .pcm16, overwrite: Bool = false,
-                           recordFrames: Bool = false) throws(AudioFileError) -> FileDenoiseSummary {
-        if !overwrite, FileIdentity.sameFile(inputPath, outputPath) {
-            throw .wouldOverwriteInput(path: outputPath)
-        }
-        try FileIdentity.checkWritableDestination(outputPath)
-        let audio = try AudioReader.read(path: inputPath)
-        var mono = audio.downmixedToMono()
-        // Before resampling: the resampler would smear one NaN over its whole filter length.
-        let sanitized = mono.withUnsafeMutableBufferPointer { SampleSanitizer.clean($0) }
-        let modelRate = denoiser.configuration.sampleRate
-
+    public static func run(inputPath: String, output: OutputFile, denoiser: Denoiser,
+                           encoding: OutputEncoding = .pcm16,
+                           recordFrames: Bool = false, dithers: Bool = false,
+                           removesDC: Bool = true) throws(AudioFileError) -> FileDenoiseSummary {
         let clock = ContinuousClock()
-        var resampling = Duration.zero
-        var start = clock.now
-        let atModelRate = try Resampler.resample(mono, from: audio.sampleRate, to: modelRate)
-        resampling += clock.now - start
+        let begin = clock.now
+        let reader = try AudioFileReader(path: inputPath)
+        let format = output.replacesInput && encoding == .pcm16
+            ? AudioFileFormat(code: reader.format)
+            : try AudioFileFormat(path: output.path, encoding: encoding)
+        let pipeline: DenoisePipeline
+        do {
+            pipeline = try DenoisePipeline(denoiser: denoiser, rate: reader.sampleRate, removesDC: removesDC)
+        } catch {
+            throw .resampling(reason: error.description)
+        }
+        let writer = try AudioFileWriter(output: output, format: format, sampleRate: reader.sampleRate,
+                                         channels: 1, dithers: dithers)
 
+        let channels = reader.channels
         var records: [FrameRecord] = []
         let network = denoiser.network
-        if recordFrames, network != nil {
-            records.reserveCapacity(atModelRate.count / denoiser.configuration.hop + 4)
-        }
-        start = clock.now
-        let cleaned: [Float]
-        if recordFrames, let network {
-            cleaned = denoiser.denoise(atModelRate) { _ in
-                let blocks = network.model.configuration.blocks
+        let blocks = network?.model.configuration.blocks ?? 0
+        var processing = 0.0, reading = Duration.zero, writing = Duration.zero
+        var writeError: AudioFileError?
+        func onFrame(_ seconds: Double) {
+            processing += seconds
+            if recordFrames, let network {
                 records.append(FrameRecord(
                     executedMacs: network.lastFrame.executedMACs,
                     activeFraction: network.lastFrame.activeFraction,
                     activePerBlock: (0..<blocks).map { network.lastActiveChannels(block: $0).count }))
             }
-        } else {
-            cleaned = denoiser.denoise(atModelRate)
         }
-        let processing = clock.now - start
-        let frames = denoiser.framesProcessed
-
-        start = clock.now
-        let output = try Resampler.resample(cleaned, from: modelRate, to: audio.sampleRate,
-                                            outputLength: mono.count)
-        resampling += clock.now - start
-
-        try AudioWriter.write(AudioBuffer(samples: output, channels: 1, sampleRate: audio.sampleRate),
-                              to: outputPath, encoding: encoding)
-        return FileDenoiseSummary(
-            inputRate: audio.sampleRate, inputChannels: audio.channels, sampleCount: mono.count,
-            duration: audio.duration, frames: frames,
+        func emit(_ samples: UnsafeBufferPointer<Float>) -> Bool {
+            let start = clock.now
+            defer { writing += clock.now - start }
+            do throws(AudioFileError) {
+                try writer.write(samples)
+                return true
+            } catch {
+                writeError = error
+                return false
+            }
+        }
+        if try pipeline.push(reading: reader, readingTime: &reading, onFrame: onFrame, emit: emit) {
+            pipeline.finish(onFrame: onFrame, emit: emit)
+        }
+        if let writeError { throw writeError }
+        guard pipeline.inputSamples > 0 else { throw .empty(path: inputPath) }
+        let start = clock.now
+        try writer.commit()
+        writing += clock.now - start
+        let count = pipeline.inputSamples
+        var summary = FileDenoiseSummary(
+            inputRate: reader.sampleRate, inputChannels: channels, sampleCount: count,
+            duration: Double(count) / Double(reader.sampleRate), frames: denoiser.framesProcessed,
             latencyMilliseconds: denoiser.configuration.latencyMilliseconds,
-            processingSeconds: processing.seconds, resamplingSeconds: resampling.seconds,
-            sanitizedSamples: sanitized, network: network?.totals, frameRecords: records)
+            processingSeconds: processing,
+            sanitizedSamples: pipeline.sanitizedSamples, network: network?.totals, frameRecords: records)
+        summary.samplesAboveFullScale = writer.samplesAboveFullScale
+        summary.keptAboveFullScale = writer.keepsAboveFullScale
+        summary.readingSeconds = reading.seconds
+        summary.writingSeconds = writing.seconds
+        summary.totalSeconds = (clock.now - begin).seconds
+        return summary
+    }
+}
+
+/// Averaging channels into one.
+public enum Downmix {
+    /// Writes the mean of `channels` interleaved channels of `frames` frames into `mono` (the
+    /// channels summed in order, times 1/channels: every path downmixes with these same bits).
+    public static func mono(_ interleaved: UnsafeBufferPointer<Float>, frames: Int, channels: Int,
+                            into mono: UnsafeMutablePointer<Float>) {
+        guard channels > 1 else {
+            mono.update(from: interleaved.baseAddress!, count: frames)
+            return
+        }
+        let scale = 1 / Float(channels)
+        for frame in 0..<frames {
+            var sum: Float = 0
+            for c in 0..<channels { sum += interleaved[frame * channels + c] }
+            mono[frame] = sum * scale
+        }
     }
 }
 
@@ -109,33 +159,5 @@ extension Duration {
     var seconds: Double {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) * 1e-18
-    }
-}
-
-/// Path checks made before any work, so that a bad destination fails fast.
-enum FileIdentity {
-    /// True when both paths name one existing file (symlinks and hard links included).
-    static func sameFile(_ a: String, _ b: String) -> Bool {
-        var sa = stat(), sb = stat()
-        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
-        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
-    }
-
-    /// Fails unless the destination's directory exists and is writable, and the destination is
-    /// not a directory.
-    static func checkWritableDestination(_ path: String) throws(AudioFileError) {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-           isDirectory.boolValue {
-            throw .unwritable(path: path, reason: "is a directory")
-        }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
-              isDirectory.boolValue else {
-            throw .unwritable(path: path, reason: "directory \(directory) does not exist")
-        }
-        guard access(directory, W_OK) == 0 else {
-            throw .unwritable(path: path, reason: "directory \(directory) is not writable")
-        }
     }
 }

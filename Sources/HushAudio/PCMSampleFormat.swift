@@ -43,28 +43,16 @@ public enum PCMSampleFormat: String, Sendable, CaseIterable {
         }
     }
 
-    /// Encodes `count` mono floats. A 16-bit sample is made as libsndfile (Debian 12's 1.2) makes
-    /// it when `hush denoise` writes 16-bit PCM, so a stream and a file carry identical samples:
-    /// x·2³¹ rounded to the nearest 32-bit integer (ties to even), clipped, then its top 16 bits.
-    /// (Plain rounding of x·32768 differs from the files in half of the samples; flooring it differs
-    /// where x·2³¹ rounds up across a multiple of 65536, as the 44.1 kHz pipeline test once met.)
-    func encode(_ samples: UnsafePointer<Float>, count: Int, into destination: UnsafeMutableRawPointer) {
+    /// Encodes `count` mono floats: 16-bit through `quantizer` (rounded to nearest, clipped and
+    /// counted, as `hush denoise` writes 16-bit files); floats as they are (values above full
+    /// scale are kept, as `hush denoise --float` keeps them).
+    func encode(_ samples: UnsafePointer<Float>, count: Int, into destination: UnsafeMutableRawPointer,
+                quantizer: inout SampleQuantizer) {
         switch self {
         case .s16le:
             for i in 0..<count {
-                // Exact: scaling by a power of two only changes the exponent.
-                let scaled = samples[i] * 2_147_483_648
-                let clipped: Int16
-                if scaled >= 2_147_483_648 {
-                    clipped = .max
-                } else if scaled <= -2_147_483_648 {
-                    clipped = .min
-                } else if scaled.isNaN {
-                    clipped = 0
-                } else {
-                    clipped = Int16(truncatingIfNeeded: Int32(scaled.rounded(.toNearestOrEven)) >> 16)
-                }
-                destination.storeBytes(of: clipped.littleEndian, toByteOffset: 2 * i, as: Int16.self)
+                destination.storeBytes(of: quantizer.quantize16(samples[i]).littleEndian,
+                                       toByteOffset: 2 * i, as: Int16.self)
             }
         case .f32le:
             for i in 0..<count {

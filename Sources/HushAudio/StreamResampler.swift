@@ -20,8 +20,16 @@ public final class StreamResampler {
         self.outputRate = outputRate
         var ioSpec = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I)
         var qualitySpec = soxr_quality_spec(UInt(SOXR_HQ), 0)
+        // The same HQ filter, convolved in small DFT blocks (2^8 instead of libsoxr's 2^10…2^17):
+        // libsoxr holds back up to a block of input, so big blocks are latency. Measured with
+        // 16 ms pushes, the look-ahead held per direction drops from 21 ms mean / 37 ms max to
+        // 11 / 15 ms at 48 kHz and from 24–32 / 40–58 ms to 12–16 / 17–26 ms at 44.1 kHz.
+        var runtimeSpec = soxr_runtime_spec(1)
+        runtimeSpec.log2_min_dft_size = Self.log2DFTSize
+        runtimeSpec.log2_large_dft_size = Self.log2DFTSize
         var error: soxr_error_t?
-        let created = soxr_create(Double(inputRate), Double(outputRate), 1, &error, &ioSpec, &qualitySpec, nil)
+        let created = soxr_create(Double(inputRate), Double(outputRate), 1, &error, &ioSpec, &qualitySpec,
+                                  &runtimeSpec)
         guard let created, error == nil else {
             if let created { soxr_delete(created) }
             throw .invalidConfiguration("cannot resample \(inputRate) Hz to \(outputRate) Hz")
@@ -30,6 +38,29 @@ public final class StreamResampler {
     }
 
     deinit { soxr_delete(soxr) }
+
+    /// log2 of libsoxr's DFT block size (see `init`).
+    static let log2DFTSize: UInt32 = 8
+
+    /// The most input, in seconds, that this conversion holds back (its look-ahead) when fed
+    /// `chunk` samples at a time: measured on a fresh converter over one second of silence.
+    public static func lookAheadSeconds(from inputRate: Int, to outputRate: Int, chunk: Int) -> Double {
+        guard let probe = try? StreamResampler(from: inputRate, to: outputRate), chunk > 0 else { return 0 }
+        let silence = [Float](repeating: 0, count: chunk)
+        var scratch = [Float](repeating: 0, count: probe.outputCapacity(forInputCount: chunk))
+        var fed = 0, produced = 0, held = 0.0
+        silence.withUnsafeBufferPointer { input in
+            scratch.withUnsafeMutableBufferPointer { out in
+                while fed < inputRate {
+                    _ = probe.process(input, scratch: out) { produced += $0.count; return true }
+                    fed += chunk
+                    let expected = Double(fed) * Double(outputRate) / Double(inputRate)
+                    held = max(held, (expected - Double(produced)) / Double(outputRate))
+                }
+            }
+        }
+        return held
+    }
 
     /// The most output samples `count` input samples can yield at once (with what libsoxr holds).
     public func outputCapacity(forInputCount count: Int) -> Int {

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Temporary output files that exist right now, so that a SIGINT/SIGTERM handler can delete them
+/// Temporary output files that exist right now, so that a SIGINT/SIGTERM/SIGHUP handler can delete them
 /// and no half-written file survives an interrupted run.
 ///
 /// A signal handler may only call async-signal-safe functions and must not take a lock that the
@@ -47,7 +47,7 @@ public enum TemporaryFiles {
         }
     }
 
-    /// Installs SIGINT/SIGTERM handlers that delete the temporary files and exit with 128 + signal.
+    /// Installs SIGINT/SIGTERM/SIGHUP handlers that delete the temporary files and exit with 128 + signal.
     public static func removeOnInterrupt() {
         // A parent may have spawned us with these signals blocked (threads of test runners and
         // supervisors often do); a blocked SIGTERM would let the run finish instead of stopping.
@@ -55,8 +55,9 @@ public enum TemporaryFiles {
         sigemptyset(&unblock)
         sigaddset(&unblock, SIGINT)
         sigaddset(&unblock, SIGTERM)
+        sigaddset(&unblock, SIGHUP)
         sigprocmask(SIG_UNBLOCK, &unblock, nil)
-        for signalNumber in [SIGINT, SIGTERM] {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { received in
                 TemporaryFiles.removeAllFromSignalHandler()
                 _exit(128 + received)

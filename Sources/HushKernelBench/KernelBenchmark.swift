@@ -39,9 +39,7 @@ struct KernelBenchmark: ParsableCommand {
 
     func run() throws {
         if let streamSeconds {
-            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .deletingLastPathComponent().deletingLastPathComponent().path
-            let source = try AudioReader.read(path: root + "/audio-fixtures/noisy-speech-16k.wav").downmixedToMono()
+            let source = try AudioReader.read(path: Self.repositoryRoot + "/audio-fixtures/noisy-speech-16k.wav").downmixedToMono()
             let row = try StreamScaling.run(seconds: streamSeconds, source: source, budget: 1)
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -52,12 +50,17 @@ struct KernelBenchmark: ParsableCommand {
         let c = model.configuration
         let cap = c.channelCap(budget: budget)
         let blas = OpenBLAS()
-        _ = LayerProfile.run(configuration: c, active: c.convChannels, frames: 200)  // warm-up
+        let speech = try AudioReader.read(path: Self.repositoryRoot + "/audio-fixtures/noisy-speech-16k.wav").downmixedToMono()
+        func profile(dense: Bool, frames: Int) throws -> [LayerProfile.Row] {
+            try LayerProfile.run(model: model, budget: dense ? 1 : budget, gating: dense ? .denseUngated : .dynamic,
+                                 signal: speech, frames: frames)
+        }
+        _ = try profile(dense: true, frames: 200)  // warm-up
         // Three interleaved passes each; per layer the fastest pass is kept.
         var denseRuns: [[LayerProfile.Row]] = [], prunedRuns: [[LayerProfile.Row]] = []
         for _ in 0..<3 {
-            denseRuns.append(LayerProfile.run(configuration: c, active: c.convChannels, frames: frames))
-            prunedRuns.append(LayerProfile.run(configuration: c, active: cap, frames: frames))
+            denseRuns.append(try profile(dense: true, frames: frames))
+            prunedRuns.append(try profile(dense: false, frames: frames))
         }
         let dense = LayerProfile.fastest(denseRuns), pruned = LayerProfile.fastest(prunedRuns)
         let shapes = ShapeComparison.shapes(r: c.residualChannels, c: c.convChannels, f: c.bins,
@@ -76,20 +79,33 @@ struct KernelBenchmark: ParsableCommand {
         }
     }
 
+    /// The repository (for the fixture).
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
     static func markdown(_ r: Results, cap: Int, channels: Int) -> String {
         func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "–" }
-        var out = "Per-layer cost of one frame, single thread (\(r.cpu)); b = 1 computes all \(channels) "
-            + "channels per block, b = \(r.budget) computes \(cap)\n\n"
+        var out = "Per-layer cost of one frame, single thread (\(r.cpu)), timed inside the network's own frame "
+            + "code (fused per-channel kernel, gates, selection) on the noisy fixture; dense: all \(channels) "
+            + "channels per block, no gates; b = \(r.budget): the gates choose, at most \(cap)\n\n"
         out += "| layer | MACs/frame b=1 | µs/frame b=1 | GMAC/s b=1 | MACs/frame b=\(r.budget) | µs/frame b=\(r.budget) | GMAC/s b=\(r.budget) |\n"
         out += "|---|---|---|---|---|---|---|\n"
-        for (d, p) in zip(r.layersDense, r.layersPruned) {
+        let split = { (rows: [LayerProfile.Row]) in (rows.filter { $0.layer != LayerProfile.wholeFrame },
+                                                      rows.first { $0.layer == LayerProfile.wholeFrame }) }
+        let (dense, denseWhole) = split(r.layersDense), (pruned, prunedWhole) = split(r.layersPruned)
+        for (d, p) in zip(dense, pruned) {
             out += "| \(d.layer) | \(d.macsPerFrame) | \(f(d.microsecondsPerFrame, 2)) | \(f(d.gmacPerSecond, 2)) | "
                 + "\(p.macsPerFrame) | \(f(p.microsecondsPerFrame, 2)) | \(f(p.gmacPerSecond, 2)) |\n"
         }
-        let td = r.layersDense.reduce(0) { $0 + $1.microsecondsPerFrame }
-        let tp = r.layersPruned.reduce(0) { $0 + $1.microsecondsPerFrame }
-        let md = r.layersDense.reduce(0) { $0 + $1.macsPerFrame }, mp = r.layersPruned.reduce(0) { $0 + $1.macsPerFrame }
-        out += "| **sum** | \(md) | \(f(td, 2)) | \(f(Double(md) / td / 1e3, 2)) | \(mp) | \(f(tp, 2)) | \(f(Double(mp) / tp / 1e3, 2)) |\n\n"
+        let td = dense.reduce(0) { $0 + $1.microsecondsPerFrame }
+        let tp = pruned.reduce(0) { $0 + $1.microsecondsPerFrame }
+        let md = dense.reduce(0) { $0 + $1.macsPerFrame }, mp = pruned.reduce(0) { $0 + $1.macsPerFrame }
+        out += "| **sum** | \(md) | \(f(td, 2)) | \(f(Double(md) / td / 1e3, 2)) | \(mp) | \(f(tp, 2)) | \(f(Double(mp) / tp / 1e3, 2)) |\n"
+        if let d = denseWhole, let p = prunedWhole {
+            out += "| \(d.layer) | \(d.macsPerFrame) | \(f(d.microsecondsPerFrame, 2)) | \(f(d.gmacPerSecond, 2)) | "
+                + "\(p.macsPerFrame) | \(f(p.microsecondsPerFrame, 2)) | \(f(p.gmacPerSecond, 2)) |\n"
+        }
+        out += "\n"
         out += "The model's weights are \(r.modelWeightBytes / 1024) KiB against \(r.l2CachePerCore) of L2 per core: "
             + "they do not all fit, so in the network much of them streams from L3 every frame, unlike the hot-cache kernel timings below.\n\n"
         out += "Hot kernels vs OpenBLAS on the same shapes, GMAC/s, single thread, hot cache "

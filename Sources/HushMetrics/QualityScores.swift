@@ -44,6 +44,10 @@ public struct QualityScores: Sendable, Equatable {
                                pesqSignals: (clean: [Float], enhanced: [Float], sampleRate: Int)? = nil)
         throws(MetricsError) -> QualityScores {
         var scores = QualityScores()
+        // Silence (digital zero, dither, a hiss far below any speech) has no quality to score:
+        // SI-SDR and PESQ would return numbers (even +inf) that mean nothing.
+        if isSilent(clean) { throw .silentReference }
+        if isSilent(enhanced) { throw .silentDegraded }
         let pesqInput = pesqSignals ?? (clean, enhanced, sampleRate)
         guard PESQ.supportedRates.contains(pesqInput.sampleRate) else {
             throw .unsupportedRate(pesqInput.sampleRate, supported: PESQ.supportedRates)
@@ -83,6 +87,16 @@ public struct QualityScores: Sendable, Equatable {
             scores.notes.append("STOI needs at least 30 frames (384 ms) of speech")
         }
         return scores
+    }
+
+    /// Signals whose RMS is below this (−70 dBFS) count as silent.
+    public static let silenceRMS = 3.162e-4
+
+    /// Whether `signal`'s RMS is below `silenceRMS`.
+    static func isSilent(_ signal: [Float]) -> Bool {
+        guard !signal.isEmpty else { return true }
+        let energy = signal.reduce(0.0) { $0 + Double($1) * Double($1) }
+        return (energy / Double(signal.count)).squareRoot() < silenceRMS
     }
 
     private static func timedPESQ(_ input: (clean: [Float], enhanced: [Float], sampleRate: Int),

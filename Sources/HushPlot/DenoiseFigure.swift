@@ -18,7 +18,7 @@ public enum DenoiseFigure {
         guard trace.frames > 0 else { throw .empty }
         let layout = FigureLayout(plotWidth: plotWidth, blocks: trace.blocks)
         var image = RGBImage(width: layout.width, height: layout.height)
-        let columns = ColumnMap(frames: trace.frames, columns: plotWidth)
+        let columns = ColumnMap(frames: max(1, trace.usedSlots), columns: plotWidth)
         let seconds = Double(trace.frames) / trace.framesPerSecond
 
         BitmapFont.draw(title, x: FigureLayout.left, y: 8, scale: 2, into: &image)
@@ -28,7 +28,7 @@ public enum DenoiseFigure {
         BitmapFont.draw(details, x: FigureLayout.left + BitmapFont.width(of: title, scale: 2) + 18, y: 15,
                         into: &image)
 
-        let top = trace.noisyDecibels.max() ?? 0
+        let top = trace.peakNoisyDecibels.isFinite ? trace.peakNoisyDecibels : 0
         let floor = top - decibelRange
         func spectrogramValue(_ db: Float) -> Float { (db - floor) / decibelRange }
         drawSpectrogram(trace.noisyDecibels, trace: trace, columns: columns, rect: layout.panels[.noisy]!,
@@ -37,7 +37,7 @@ public enum DenoiseFigure {
         drawSpectrogram(trace.enhancedDecibels, trace: trace, columns: columns, rect: layout.panels[.enhanced]!,
                         caption: "ENHANCED OUTPUT: SAME SCALE", map: .magma,
                         pool: .maximum, transform: spectrogramValue, into: &image)
-        drawSpectrogram(trace.mask, trace: trace, columns: columns, rect: layout.panels[.mask]!,
+        drawSpectrogram(trace.maskSum, trace: trace, columns: columns, rect: layout.panels[.mask]!,
                         caption: "PREDICTED MASK: 0 (DARK) TO 1 (YELLOW)", map: .viridis,
                         pool: .mean, transform: { $0 }, into: &image)
         drawActivity(trace, columns: columns, rect: layout.panels[.activity]!, into: &image)
@@ -46,7 +46,7 @@ public enum DenoiseFigure {
         return (image, layout)
     }
 
-    /// How frames map to pixel columns.
+    /// How the trace's slots (frames, or pooled frames for a long run) map to pixel columns.
     struct ColumnMap {
         let frames: Int
         let columns: Int
@@ -70,14 +70,18 @@ public enum DenoiseFigure {
                 // Row 0 is the top: the highest frequencies.
                 let b0 = (rect.height - 1 - r) * bins / rect.height
                 let b1 = max(b0 + 1, (rect.height - r) * bins / rect.height)
+                // Maximum: of the slots' loudest values. Mean: the slots hold sums of
+                // `framesInSlot` frames each.
                 var acc: Float = pool == .maximum ? -.infinity : 0
+                var count = 0
                 for f in frames {
+                    count += trace.framesInSlot[f]
                     for b in b0..<b1 {
                         let v = values[f * bins + b]
                         acc = pool == .maximum ? max(acc, v) : acc + v
                     }
                 }
-                if pool == .mean { acc /= Float(frames.count * (b1 - b0)) }
+                if pool == .mean { acc /= Float(max(1, count) * (b1 - b0)) }
                 image.set(x: rect.x + c, y: rect.y + r, map.color(transform(acc)))
             }
         }
@@ -104,11 +108,13 @@ public enum DenoiseFigure {
                 let frames = columns.range(c)
                 for r in 0..<rows {
                     let ch0 = r * C / rows, ch1 = max(ch0 + 1, (r + 1) * C / rows)
-                    var on = 0
+                    var on = 0, count = 0
                     for f in frames {
-                        for ch in ch0..<ch1 where trace.isActive(frame: f, block: block, channel: ch) { on += 1 }
+                        count += trace.framesInSlot[f]
+                        let row = (f * trace.blocks + block) * C
+                        for ch in ch0..<ch1 { on += Int(trace.activeCount[row + ch]) }
                     }
-                    let fraction = Float(on) / Float(frames.count * (ch1 - ch0))
+                    let fraction = Float(on) / Float(max(1, count) * (ch1 - ch0))
                     image.set(x: rect.x + c, y: y0 + r, ColorMap.activity.color(fraction))
                 }
             }
@@ -121,7 +127,7 @@ public enum DenoiseFigure {
                                      into image: inout RGBImage) {
         BitmapFont.draw("EXECUTED MACS / DENSE MACS PER FRAME (GATES INCLUDED); DASHED: DENSE = 1",
                         x: rect.x, y: rect.y - 11, into: &image)
-        let peak = Double(trace.executedFraction.max() ?? 1)
+        let peak = Double(trace.peakExecutedFraction)
         let yMax = max(1.0, (peak * 10).rounded(.up) / 10)
         func y(_ v: Double) -> Int { rect.y + rect.height - 1 - Int((v / yMax) * Double(rect.height - 1)) }
         image.frame(x: rect.x - 1, y: rect.y - 1, width: rect.width + 2, height: rect.height + 2, color: .grey)
@@ -136,7 +142,8 @@ public enum DenoiseFigure {
         var previous: (x: Int, y: Int)?
         for c in 0..<rect.width {
             let frames = columns.range(c)
-            let mean = frames.reduce(0.0) { $0 + Double(trace.executedFraction[$1]) } / Double(frames.count)
+            let sum = frames.reduce(0.0) { $0 + trace.executedFractionSum[$1] }
+            let mean = sum / Double(max(1, frames.reduce(0) { $0 + trace.framesInSlot[$1] }))
             let point = (x: rect.x + c, y: y(mean))
             if let p = previous { image.line(from: p, to: point, color: RGB(200, 30, 30), thickness: 2) }
             previous = point

@@ -49,15 +49,17 @@ struct CostReport: Encodable {
         perFrame = summary.frameRecords
     }
 
-    /// Writes the report atomically (temporary file, then rename).
-    func write(to path: String) throws {
+    /// Writes the report to a checked output (temporary file and rename for a regular file).
+    func write(to output: OutputFile) throws {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
+        let bytes: Data
         do {
-            try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+            bytes = try encoder.encode(self)
         } catch {
-            throw ValidationFailure(message: "\(path): cannot write report (\(error.localizedDescription))")
+            throw ValidationFailure(message: "\(output.path): cannot encode report")
         }
+        try runReportingErrors { try output.write(bytes + Data("\n".utf8)) }
     }
 }

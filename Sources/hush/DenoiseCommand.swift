@@ -11,8 +11,19 @@ struct DenoiseCommand: ParsableCommand {
         discussion: """
             Reads any format libsndfile reads, at any rate and channel count. Several channels are \
             downmixed to mono (the output is mono); other rates are resampled to the model rate \
-            with libsoxr and back, so the output has the input's rate and length. The output is \
-            written to a temporary file and renamed, so it never exists half-written.
+            with libsoxr and back, so the output has the input's rate and length.
+
+            Every output (audio and --report; '-' is standard output) is checked before any work: \
+            an output that is the same file as an input or as another output is refused, and an \
+            existing file is replaced only with --overwrite (-f). A regular file is written to a \
+            temporary file and renamed, keeping the replaced file's mode (a symbolic link is \
+            followed and stays a link), so it never exists half-written; a FIFO or device is \
+            written in place. Denoising in place (--overwrite IN IN) keeps the file's format.
+
+            The input goes through a DC blocker (20 Hz high-pass; --keep-dc skips it). 16-bit \
+            output is rounded to the nearest value (--dither adds TPDF dither) and clipped with a \
+            warning; --float keeps samples above full scale. The file is processed in blocks: \
+            memory does not grow with its length.
 
             Prints the run (duration, frames, latency, real-time factor) and the network's cost: \
             dense vs executed MMAC/s, the saving, and active-channel fractions per gated block.
@@ -35,13 +46,20 @@ struct DenoiseCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the cost report, with per-frame detail, as JSON.", valueName: "file.json"))
     var report: String?
 
-    @Flag(help: "Write 32-bit float WAV instead of 16-bit PCM.")
+    @Flag(help: "Write 32-bit float WAV instead of 16-bit PCM (samples above full scale are kept).")
     var float = false
 
-    @Flag(help: "Allow OUTPUT to be INPUT (replaced atomically).")
+    @Flag(help: "Add TPDF dither (±1 LSB) before rounding to 16-bit (default: rounded to nearest, no dither).")
+    var dither = false
+
+    @Flag(help: "Keep DC and rumble: skip the DC blocker (a 30 Hz high-pass) that runs before analysis.")
+    var keepDc = false
+
+    @Flag(name: [.customShort("f"), .long],
+          help: "Replace existing output files (OUTPUT may then be INPUT: denoise in place, keeping its format).")
     var overwrite = false
 
-    @Flag(help: "Skip the network: analysis and synthesis only (checks the audio path).")
+    @Flag(help: "Skip the network: the audio path only (DC blocker, resampling, analysis and synthesis).")
     var passThrough = false
 
     @Option(help: ArgumentHelp("Clean reference: also print the quality (PESQ, STOI, SI-SDR, …) of input and output against it.", valueName: "clean.wav"))
@@ -53,28 +71,45 @@ struct DenoiseCommand: ParsableCommand {
                 ? try Denoiser(configuration: STFTConfiguration(), stage: PassThroughStage())
                 : try modelOptions.makeDenoiser()
         }
+        // Every path is checked before any work: a bad one fails now, with nothing written.
+        let encoding: OutputEncoding = float ? .float32 : .pcm16
+        let outputs = try runReportingErrors {
+            let files = try OutputPlan.check(
+                inputs: [input] + (reference.map { [$0] } ?? []),
+                outputs: [.init(output, mayReplaceInput: true)] + (report.map { [.init($0)] } ?? []),
+                overwrite: overwrite)
+            if !files[0].replacesInput { _ = try AudioFileFormat(path: output, encoding: encoding) }
+            if let reference { _ = try AudioFileReader(path: reference) }
+            return files
+        }
         let summary = try runReportingErrors {
-            try FileDenoiser.run(inputPath: input, outputPath: output, denoiser: denoiser,
-                                 encoding: float ? .float32 : .pcm16, overwrite: overwrite,
-                                 recordFrames: report != nil)
+            try FileDenoiser.run(inputPath: input, output: outputs[0], denoiser: denoiser,
+                                 encoding: encoding, recordFrames: report != nil, dithers: dither,
+                                 removesDC: !keepDc)
         }
         if summary.inputChannels > 1 {
             printError("note: \(summary.inputChannels) channels downmixed to mono; output is mono")
         }
+        if summary.samplesAboveFullScale > 0 {
+            printError(summary.keptAboveFullScale
+                ? "note: \(summary.samplesAboveFullScale) output samples above full scale kept (float output)"
+                : "warning: \(summary.samplesAboveFullScale) output samples clipped to full scale (--float keeps them)")
+        }
         if summary.sanitizedSamples > 0 {
             printError("warning: \(summary.sanitizedSamples) NaN, infinite or out-of-range input samples replaced")
         }
-        print(SummaryLine.denoise(summary, output: output))
+        // With the report on standard output, the summaries go to stderr so the JSON stays clean.
+        let say = SummaryLine.printer(away: outputs)
+        say(SummaryLine.denoise(summary, output: output))
         if let network = denoiser.network, let totals = summary.network {
-            print(SummaryLine.cost(totals, configuration: network.model.configuration, budget: network.budget))
-            if let report {
-                try runReportingErrors {
-                    try CostReport(summary: summary, totals: totals, network: network).write(to: report)
-                }
+            say(SummaryLine.cost(totals, configuration: network.model.configuration, budget: network.budget))
+            if report != nil {
+                try CostReport(summary: summary, totals: totals, network: network).write(to: outputs[1])
             }
         }
         if let reference {
-            print(try EvalReport.denoiseQuality(reference: reference, input: input, output: output))
+            say(try EvalReport.denoiseQuality(reference: reference, input: input, output: output,
+                                              inPlace: outputs[0].replacesInput))
         }
     }
 }

@@ -117,7 +117,9 @@ enum PairScorer {
                            try Resampler.resample(y, from: c.sampleRate, to: 16_000), 16_000)
             notes.append("resampled \(c.sampleRate) Hz to 16 kHz (libsoxr) for PESQ and CSIG/CBAK/COVL")
         }
-        if c.channels > 1 || e.channels > 1 { notes.append("channels downmixed to mono") }
+        for (path, audio) in [(clean, c), (enhanced, e)] where audio.channels > 1 {
+            notes.append("\((path as NSString).lastPathComponent): \(audio.channels) channels downmixed to mono")
+        }
         do {
             var scores = try QualityScores.compute(clean: x, enhanced: y, sampleRate: c.sampleRate,
                                                    pesqSignals: pesqSignals)
@@ -154,8 +156,9 @@ enum EvalReport {
         ("COVL", "covl", { $0.composite?.covl }),
     ]
 
+    /// The mean over the pairs that have a finite value (an identical pair's SI-SDR is +inf).
     static func mean(_ results: [EvalResult], _ value: (QualityScores) -> Double?) -> Double? {
-        let values = results.compactMap { value($0.scores) }
+        let values = results.compactMap { value($0.scores) }.filter(\.isFinite)
         return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
@@ -175,45 +178,41 @@ enum EvalReport {
     }
 
     /// The lines `hush denoise --reference` prints: input and output scored against the clean file.
-    static func denoiseQuality(reference: String, input: String, output: String) throws -> String {
+    static func denoiseQuality(reference: String, input: String, output: String, inPlace: Bool) throws -> String {
         let after = try runReportingErrors { try PairScorer.score(clean: reference, enhanced: output) }
         for note in after.notes { printError("note: \(note)") }
         var rows = [EvalResult(name: "output", scores: after)]
         // With --overwrite the input is gone; only the output can be scored.
-        if (input as NSString).standardizingPath != (output as NSString).standardizingPath {
+        if !inPlace {
             let before = try runReportingErrors { try PairScorer.score(clean: reference, enhanced: input) }
             rows.insert(EvalResult(name: "input", scores: before), at: 0)
         }
         return "quality vs \((reference as NSString).lastPathComponent):\n" + table(rows, showMean: false)
     }
 
+    /// The JSON document: `files` (one object per pair) and `mean`; a value that is absent or not
+    /// finite is `null` (JSON has no infinity). Encoded by JSONSerialization, so names are escaped.
     static func json(_ results: [EvalResult]) -> String {
-        func number(_ v: Double?) -> String {
-            guard let v, v.isFinite else { return v == nil ? "null" : (v! > 0 ? "1e999" : "-1e999") }
-            return String(format: "%.6f", v)
-        }
-        func object(_ fields: [(String, String)]) -> String {
-            "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
-        }
-        func escaped(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
-        let files = results.map { r -> String in
+        func number(_ v: Double?) -> Any { v.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
+        let files: [[String: Any]] = results.map { r in
             let s = r.scores
-            var fields: [(String, String)] = [("name", escaped(r.name))]
-            fields += columns.map { ($0.key, number($0.value(s))) }
+            var fields: [String: Any] = ["name": r.name, "notes": s.notes]
+            for column in columns { fields[column.key] = number(column.value(s)) }
             // What the composites were made of beyond the columns: their PESQ term and LLR
             // (unclamped, unlike the stand-alone LLR column).
-            fields += [("composite_pesq", number(s.composite?.pesq)),
-                       ("llr_composite", number(s.composite?.llr)),
-                       ("pesq_nb_seconds", number(s.pesqNarrowBandTime?.wallSeconds)),
-                       ("pesq_wb_seconds", number(s.pesqWideBandTime?.wallSeconds)),
-                       ("pesq_nb_cpu_seconds", number(s.pesqNarrowBandTime?.cpuSeconds)),
-                       ("pesq_wb_cpu_seconds", number(s.pesqWideBandTime?.cpuSeconds)),
-                       ("notes", "[" + s.notes.map(escaped).joined(separator: ", ") + "]")]
-            return object(fields)
+            fields["composite_pesq"] = number(s.composite?.pesq)
+            fields["llr_composite"] = number(s.composite?.llr)
+            fields["pesq_nb_seconds"] = number(s.pesqNarrowBandTime?.wallSeconds)
+            fields["pesq_wb_seconds"] = number(s.pesqWideBandTime?.wallSeconds)
+            fields["pesq_nb_cpu_seconds"] = number(s.pesqNarrowBandTime?.cpuSeconds)
+            fields["pesq_wb_cpu_seconds"] = number(s.pesqWideBandTime?.cpuSeconds)
+            return fields
         }
-        let means = object(columns.map { ($0.key, number(mean(results, $0.value))) })
-        return "{\"files\": [\n  " + files.joined(separator: ",\n  ") + "\n], \"mean\": " + means + "}"
+        var means: [String: Any] = [:]
+        for column in columns { means[column.key] = number(mean(results, column.value)) }
+        let document: [String: Any] = ["files": files, "mean": means]
+        // Only strings, numbers, arrays, dictionaries and NSNull: serialization cannot fail.
+        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Hush
 
@@ -39,6 +40,24 @@ final class FrameMonitor {
         hopSeconds = Double(c.hop) / Double(c.sampleRate)
         // At most one underrun warning per second of audio, so a slow machine is not flooded.
         warningInterval = max(1, c.sampleRate / c.hop)
+        // The schedule's first budget holds from the first frame, the next from one second on.
+        if let first = budgetSchedule.first, let network {
+            try? network.setBudget(first)  // validated when parsed
+            scheduleIndex = 1 % budgetSchedule.count
+        }
+    }
+
+    /// Parses `--budget-schedule`: comma-separated budgets in (0, 1], none empty.
+    static func budgetSchedule(parsing text: String) throws -> [Float] {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false)
+        return try items.map { item -> Float in
+            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            guard let b = Float(trimmed), b > 0, b <= 1 else {
+                throw ValidationFailure(message: "--budget-schedule: '\(trimmed)' is not a budget in (0, 1] "
+                                        + "(give budgets separated by commas, e.g. 1,0.5,0.25)")
+            }
+            return b
+        }
     }
 
     deinit { line.deallocate() }

@@ -15,6 +15,9 @@ struct PlotCommand: ParsableCommand {
             spectrogram, the predicted mask, the channel-activity map (every gated block × every \
             channel × time, computed or skipped) and the executed-MAC fraction per frame.
 
+            The PNG is checked before any work (never the input, an existing file only with \
+            --overwrite) and written to a temporary file and renamed; '-' is standard output.
+
             Examples:
               hush plot noisy.wav --out fig.png
               hush plot --budget 0.25 --width 1600 talk.flac --out talk.png
@@ -27,6 +30,9 @@ struct PlotCommand: ParsableCommand {
     var out: String
 
     @OptionGroup var modelOptions: ModelOptions
+
+    @Flag(name: [.customShort("f"), .long], help: "Replace an existing output file.")
+    var overwrite = false
 
     @Option(help: "Width of the plot area in pixels (200…8000).")
     var width: Int = 1000
@@ -42,25 +48,32 @@ struct PlotCommand: ParsableCommand {
             throw ValidationFailure(message: "no network to plot")
         }
         let model = network.model
+        let output = try runReportingErrors {
+            try OutputPlan.check(inputs: [input], outputs: [.init(out)], overwrite: overwrite)[0]
+        }
         let (trace, image) = try runReportingErrors {
-            let audio = try AudioReader.read(path: input)
-            let signal = try Resampler.resample(audio.downmixedToMono(), from: audio.sampleRate,
-                                                to: model.configuration.stft.sampleRate)
-            let trace = try DenoiseTrace.run(model: model, budget: network.budget, signal: signal).trace
+            // Streamed in blocks through the same pipeline as `hush denoise` (downmix, DC blocker,
+            // resampling), into a trace pooled per pixel column: memory does not grow with length.
+            let reader = try AudioFileReader(path: input)
+            let c = model.configuration.stft
+            let declared = min(max(reader.declaredFrames, 0), 1 << 40)
+            let modelSamples = Int((Double(declared) * Double(c.sampleRate) / Double(reader.sampleRate)).rounded(.up))
+            // The network as the options made it: budget and attenuation limit included.
+            let recorder = TraceRecorder(
+                network: network, expectedFrames: TraceRecorder.frames(forModelSamples: modelSamples, configuration: c),
+                maximumSlots: width)
+            let pipeline = try DenoisePipeline(denoiser: try Denoiser(configuration: c, stage: recorder),
+                                               rate: reader.sampleRate)
+            var reading = Duration.zero
+            _ = try pipeline.push(reading: reader, readingTime: &reading, onFrame: { _ in }, emit: { _ in true })
+            pipeline.finish(onFrame: { _ in }, emit: { _ in true })
+            guard pipeline.inputSamples > 0 else { throw AudioFileError.empty(path: input) }
             let name = URL(fileURLWithPath: input).lastPathComponent
-            return (trace, try DenoiseFigure.render(trace, title: name, plotWidth: width).image)
+            return (recorder.trace, try DenoiseFigure.render(recorder.trace, title: name, plotWidth: width).image)
         }
-        // Written beside the destination and renamed, so no half-written PNG is ever seen.
-        let temporary = out + ".hush-tmp-\(getpid()).png"
-        try runReportingErrors {
-            try PNGFile.write(image, to: temporary)
-            guard rename(temporary, out) == 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(temporary)
-                throw ValidationFailure(message: "\(out): cannot write (\(reason))")
-            }
-        }
-        print("\(out): \(image.width)×\(image.height) px, \(trace.frames) frames, budget "
+        try runReportingErrors { try output.write(try PNGFile.encode(image, name: out)) }
+        let say = SummaryLine.printer(away: [output])
+        say("\(out): \(image.width)×\(image.height) px, \(trace.frames) frames, budget "
               + "\(SummaryLine.fixed(Double(trace.budget), 2)), executed "
               + "\(SummaryLine.fixed(trace.meanExecutedFraction * 100, 1))% of dense MACs")
     }

@@ -47,10 +47,13 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "Emit the raw stream (input delayed by 256 samples) instead of aligning it with the input.")
     var noDelayCompensation = false
 
+    @Flag(help: "Keep DC and rumble: skip the DC blocker (a 30 Hz high-pass) that runs before analysis.")
+    var keepDc = false
+
     @Flag(help: "Print per-frame statistics on stderr: executed/dense MACs, active fraction, frame time.")
     var stats = false
 
-    @Option(help: ArgumentHelp("Change the budget every second of audio, cycling through this comma-separated list (soak tests, budget policies).", valueName: "b1,b2,…"))
+    @Option(help: ArgumentHelp("Change the budget every second of audio, cycling through this comma-separated list from the first frame on (soak tests, budget policies).", valueName: "b1,b2,…"))
     var budgetSchedule: String?
 
     @Flag(help: "Print the setup and latency at the start and a summary at the end, on stderr.")
@@ -59,26 +62,38 @@ struct StreamCommand: ParsableCommand {
     func run() throws {
         // A reader that goes away must end the run cleanly: EPIPE from write(2), not a signal.
         signal(SIGPIPE, SIG_IGN)
+        let schedule = try budgetSchedule.map(FrameMonitor.budgetSchedule(parsing:)) ?? []
         let denoiser = try runReportingErrors { try modelOptions.makeDenoiser() }
         let stream = try runReportingErrors {
             try PCMStream(denoiser: denoiser, format: format, channels: channels, rate: rate,
-                          compensatesDelay: !noDelayCompensation)
+                          compensatesDelay: !noDelayCompensation, removesDC: !keepDc)
         }
         if channels > 1 { printError("note: \(channels) channels downmixed to mono; output is mono") }
         if verbose { printError(StreamReport.setup(stream)) }
-        let schedule = try (budgetSchedule ?? "").split(separator: ",").map { item -> Float in
-            guard let b = Float(item.trimmingCharacters(in: .whitespaces)), b > 0, b <= 1 else {
-                throw ValidationFailure(message: "--budget-schedule: '\(item)' is not a budget in (0, 1]")
-            }
-            return b
-        }
         let monitor = FrameMonitor(denoiser: denoiser, printsStats: stats, budgetSchedule: schedule)
-        let outcome = StreamLoop.run(stream, monitor: monitor)
+        let outcome = StreamLoop.run(stream, monitor: monitor) { header in
+            let matches = header.sampleRate == stream.rate && header.channels == channels
+                && header.pcmFormat == format
+            printError("note: stdin starts with a WAV header (\(header.description)): its "
+                       + "\(header.headerBytes) bytes are skipped, not read as audio")
+            return matches
+        }
         if verbose { printError(StreamReport.summary(stream, monitor: monitor, outcome: outcome)) }
+        if stream.sanitizedSamples > 0 {
+            printError("warning: \(stream.sanitizedSamples) NaN, infinite or out-of-range input samples replaced")
+        }
+        if stream.clippedSamples > 0 {
+            printError("warning: \(stream.clippedSamples) output samples clipped to full scale (--format f32le keeps them)")
+        }
         switch outcome {
         case .endOfInput, .readerGone: return
         case .readFailed(let error):
             throw ValidationFailure(message: "stdin: read failed (\(String(cString: strerror(error))))")
+        case .headerMismatch(let header):
+            let needed = header.pcmFormat.map { "--format \($0.rawValue)" } ?? "16-bit integer or 32-bit float samples"
+            throw ValidationFailure(message: "stdin: the WAV header says \(header.description), but the options say "
+                                    + "\(stream.rate) Hz, \(channels) channel(s), \(format.rawValue); pass "
+                                    + "--rate \(header.sampleRate) --channels \(header.channels) and \(needed)")
         case .writeFailed(let error):
             throw ValidationFailure(message: "stdout: write failed (\(String(cString: strerror(error))))")
         }

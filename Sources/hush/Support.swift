@@ -27,12 +27,20 @@ struct ValidationFailure: Error, CustomStringConvertible {
 
 /// Formatting of the one-line summaries.
 enum SummaryLine {
+    /// Prints summary lines on stdout, or on stderr when one of `outputs` is standard output
+    /// (so that what is written there stays clean).
+    static func printer(away outputs: [OutputFile]) -> (String) -> Void {
+        if outputs.contains(where: { $0.target == .standardOutput }) { return printError }
+        return { line in print(line) }
+    }
+
     static func denoise(_ s: FileDenoiseSummary, output: String) -> String {
         let rate = s.inputRate % 1000 == 0 ? "\(s.inputRate / 1000) kHz" : "\(s.inputRate) Hz"
         return "\(output): \(fixed(s.duration, 2)) s at \(rate), \(s.frames) frames, "
-            + "latency \(fixed(s.latencyMilliseconds, 1)) ms, processed in "
-            + "\(fixed(s.processingSeconds, 3)) s (RTF \(fixed(s.realTimeFactor, 4)))"
-            + (s.resamplingSeconds > 0 ? ", resampling \(fixed(s.resamplingSeconds, 3)) s" : "")
+            + "latency \(fixed(s.latencyMilliseconds, 1)) ms, whole run \(fixed(s.totalSeconds, 3)) s "
+            + "(RTF \(fixed(s.totalRealTimeFactor, 4))) = network \(fixed(s.processingSeconds, 3)) s "
+            + "(RTF \(fixed(s.realTimeFactor, 4))) + reading \(fixed(s.readingSeconds, 3)) s + writing "
+            + "\(fixed(s.writingSeconds, 3)) s + resampling and the rest \(fixed(s.otherSeconds, 3)) s"
     }
 
     static func cost(_ t: NetworkTotals, configuration c: ModelConfiguration, budget: Float) -> String {

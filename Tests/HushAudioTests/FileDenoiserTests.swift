@@ -1,3 +1,4 @@
+import AllocationCounter
 import CSndFile
 import Foundation
 import Hush
@@ -46,8 +47,10 @@ struct FileDenoiserTests {
 
         let output = dir + "/out.wav"
         let denoiser = try Denoiser(configuration: STFTConfiguration(), stage: PassThroughStage())
-        let summary = try FileDenoiser.run(inputPath: input, outputPath: output, denoiser: denoiser,
-                                           encoding: .float32)
+        let target = try OutputPlan.check(inputs: [input], outputs: [.init(output)], overwrite: false)[0]
+        // Without the DC blocker, whose low-frequency phase shift is not a reconstruction error.
+        let summary = try FileDenoiser.run(inputPath: input, output: target, denoiser: denoiser,
+                                           encoding: .float32, removesDC: false)
         let result = try AudioReader.read(path: output)
         #expect(result.sampleRate == c.rate)
         #expect(result.channels == 1)
@@ -73,5 +76,34 @@ struct FileDenoiserTests {
                               to: path)
         let back = try AudioReader.read(path: path).samples
         #expect(back[0] > 0.99 && back[1] < -0.99 && abs(back[2] - 0.25) < 1e-4)
+    }
+
+    @Test("memory does not grow with the file's length: 2 s and 40 s of 48 kHz stereo peak alike",
+          .enabled(if: hush_allocation_counting_available() == 1, "a sanitizer owns malloc"))
+    func constantMemory() throws {
+        let dir = try TestAudio.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let speech = try AudioReader.read(path: TestAudio.fixture("real-speech-16k.flac")).samples
+        let at48k = try Resampler.resample(speech, from: 16_000, to: 48_000)
+        var peaks: [Int: Int64] = [:]
+        for seconds in [2, 40] {
+            let input = dir + "/in\(seconds).wav"
+            let frames = 48_000 * seconds
+            let stereo = (0..<(2 * frames)).map { at48k[($0 / 2) % at48k.count] * ($0 % 2 == 0 ? 1 : 0.5) }
+            TestAudio.write(stereo, channels: 2, rate: 48_000, format: Self.wav | Int32(SF_FORMAT_PCM_16), to: input)
+            let output = dir + "/out\(seconds).wav"
+            let target = try OutputPlan.check(inputs: [input], outputs: [.init(output)], overwrite: false)[0]
+            let denoiser = try Denoiser(configuration: STFTConfiguration(), stage: PassThroughStage())
+            hush_allocation_counting_begin()
+            let summary = try FileDenoiser.run(inputPath: input, output: target, denoiser: denoiser)
+            peaks[seconds] = hush_allocation_peak_bytes()
+            _ = hush_allocation_counting_end()
+            #expect(summary.sampleCount == frames)
+            #expect(try AudioFileReader(path: output).declaredFrames == frames)
+        }
+        // The whole 40 s file as floats would be 15 MB; blocks, resamplers and buffers are far less.
+        let short = try #require(peaks[2]), long = try #require(peaks[40])
+        #expect(long < 4 << 20, "peak heap \(long) bytes for 40 s")
+        #expect(long < short + (256 << 10), "peak heap \(short) bytes for 2 s, \(long) for 40 s")
     }
 }

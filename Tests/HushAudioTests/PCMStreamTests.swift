@@ -64,8 +64,11 @@ struct PCMStreamTests {
         #expect(whole == chunked)
         // Under a sanitizer the counter is off (-1).
         #expect(hush_allocation_counting_available() == 0 || allocations == 0)
-        // Delay-compensated: the same samples as the whole-signal API.
-        let expected = try Denoiser(model: model).denoise(pcm)
+        // Delay-compensated: the same samples as the whole-signal API on the DC-blocked input.
+        var blocked = pcm
+        var blocker = DCBlocker(sampleRate: 16_000)
+        blocked.withUnsafeMutableBufferPointer { blocker.process($0) }
+        let expected = try Denoiser(model: model).denoise(blocked)
         let got = whole.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         #expect(got == expected)
     }
@@ -118,7 +121,7 @@ struct PCMStreamTests {
 
 @Suite("PCM sample encoding")
 struct PCMSampleFormatTests {
-    @Test("16-bit encoding is libsndfile's, sample for sample, rounding boundaries and clipping included")
+    @Test("16-bit stream encoding is the file writer's: x·32768 rounded to nearest, clipped, boundaries included")
     func matchesLibsndfile() throws {
         var generator = SystemRandomNumberGenerator()
         var samples: [Float] = (0..<50_000).map { _ in Float.random(in: -1.05...1.05, using: &generator) }
@@ -132,12 +135,18 @@ struct PCMSampleFormatTests {
         let written = try AudioReader.read(path: dir + "/x.wav").samples.map { Int16($0 * 32768) }
         var encoded = [UInt8](repeating: 0, count: samples.count * 2)
         samples.withUnsafeBufferPointer { s in
-            encoded.withUnsafeMutableBytes { PCMSampleFormat.s16le.encode(s.baseAddress!, count: s.count, into: $0.baseAddress!) }
+            var quantizer = SampleQuantizer(bits: 16)
+            encoded.withUnsafeMutableBytes {
+                PCMSampleFormat.s16le.encode(s.baseAddress!, count: s.count, into: $0.baseAddress!, quantizer: &quantizer)
+            }
         }
         let ours = encoded.withUnsafeBytes { raw in
             (0..<samples.count).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
         }
         let mismatches = (0..<samples.count).filter { ours[$0] != written[$0] }
         #expect(mismatches.isEmpty, "first: \(mismatches.prefix(3).map { (samples[$0], ours[$0], written[$0]) })")
+        // And both are plain rounding to nearest (ties to even) of x·32768, clipped.
+        let rounded = samples.map { Int16(min(max((Double($0) * 32768).rounded(.toNearestOrEven), -32768), 32767)) }
+        #expect(ours == rounded)
     }
 }

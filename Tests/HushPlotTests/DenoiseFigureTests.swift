@@ -68,13 +68,29 @@ struct DenoiseFigureTests {
     func traceTotals() throws {
         let trace = try Self.fixtureTrace()
         #expect(trace.executedMACs > 0 && trace.executedMACs <= trace.denseMACs * 2)
-        var fromBits = 0
-        for f in 0..<trace.frames {
-            for b in 0..<trace.blocks {
-                for c in 0..<trace.channels where trace.isActive(frame: f, block: b, channel: c) { fromBits += 1 }
-            }
-        }
-        #expect(fromBits > 0 && fromBits < trace.frames * trace.blocks * trace.channels)
+        let computed = trace.activeCount.reduce(0) { $0 + Int($1) }
+        #expect(computed > 0 && computed < trace.frames * trace.blocks * trace.channels)
+        #expect(trace.framesInSlot.reduce(0, +) == trace.frames)
+    }
+
+    @Test("a trace pooled per pixel column draws the figure the per-frame trace draws, in fixed memory")
+    func pooledTrace() throws {
+        let audio = try AudioReader.read(path: Self.repositoryRoot + "/audio-fixtures/noisy-speech-16k.wav")
+        let signal = audio.downmixedToMono() + audio.downmixedToMono()  // 5 s: 314 frames > 200 columns
+        let perFrame = try DenoiseTrace.run(model: Model.bundled(), signal: signal).trace
+        let pooled = try DenoiseTrace.run(model: Model.bundled(), signal: signal, maximumSlots: 200).trace
+        #expect(perFrame.slotCount >= perFrame.frames && pooled.slotCount == 200)
+        #expect(pooled.frames == perFrame.frames && pooled.executedMACs == perFrame.executedMACs)
+        let a = try DenoiseFigure.render(perFrame, title: "x", plotWidth: 200).image
+        let b = try DenoiseFigure.render(pooled, title: "x", plotWidth: 200).image
+        // Mean pools sum in another order (slots first), so a rare pixel may round differently.
+        var differing = 0
+        for y in 0..<a.height { for x in 0..<a.width where a.pixel(x: x, y: y) != b.pixel(x: x, y: y) { differing += 1 } }
+        #expect(differing * 1000 < a.width * a.height, "\(differing) pixels differ")
+        // The trace's size depends on the slot count, not on the length.
+        let huge = DenoiseTrace(configuration: try Model.bundled().configuration, budget: 1, channelCap: 256,
+                                expectedFrames: 10_000_000, maximumSlots: 300)
+        #expect(huge.slotCount == 300 && huge.activeCount.count == 300 * huge.blocks * huge.channels)
     }
 
     @Test("reading a file that is not a PNG fails with libpng's message")

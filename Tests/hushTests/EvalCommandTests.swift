@@ -1,4 +1,5 @@
 import Foundation
+import HushAudio
 import Testing
 
 /// `hush eval` as a user runs it: the table, JSON for folders, and one-line refusals.
@@ -77,5 +78,47 @@ struct EvalCommandTests {
         #expect(lines.firstIndex { $0.hasPrefix("network:") } ?? .max < header)
         #expect(lines[header + 2].hasPrefix("input"))
         #expect(lines[header + 3].hasPrefix("output"))
+    }
+
+    @Test("a silent pair is an error; an identical pair's +inf SI-SDR is null in JSON and left out of the mean")
+    func silenceAndInfinity() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let manager = FileManager.default
+        // Dithered digital silence: what sox writes for "silence" at 16 bits.
+        var state: UInt32 = 1
+        let hiss = (0..<16_000).map { _ -> Float in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(Int(state >> 16) % 3 - 1) / 32768
+        }
+        try AudioWriter.write(AudioBuffer(samples: hiss, channels: 1, sampleRate: 16_000), to: dir + "/silent.wav")
+        let silent = try CLI.hush(["eval", "--clean", dir + "/silent.wav", "--enhanced", dir + "/silent.wav"])
+        #expect(silent.status != 0 && silent.stderr.contains("silent"), "\(silent.stdout) \(silent.stderr)")
+        for sub in ["clean", "enhanced"] {
+            try manager.createDirectory(atPath: "\(dir)/\(sub)", withIntermediateDirectories: true)
+            // p023 scored against itself (SI-SDR +inf) and against its degraded version.
+            try manager.copyItem(atPath: "\(Self.validation)/clean/p023.flac", toPath: "\(dir)/\(sub)/a.flac")
+            try manager.copyItem(atPath: "\(Self.validation)/\(sub)/p023.flac", toPath: "\(dir)/\(sub)/b.flac")
+        }
+        let r = try CLI.hush(["eval", "--clean-dir", dir + "/clean", "--enhanced-dir", dir + "/enhanced", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stdout.contains("1e999") && !r.stdout.contains("inf"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let files = try #require(json["files"] as? [[String: Any]])
+        #expect(files.first?["si_sdr"] is NSNull)
+        let mean = try #require(json["mean"] as? [String: Any])
+        #expect(abs((mean["si_sdr"] as? Double ?? 0) - 9.648821) < 1e-3)
+    }
+
+    @Test("the downmix note names the file that had several channels")
+    func downmixNote() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let clean = try AudioReader.read(path: Self.validation + "/clean/p023.flac")
+        try AudioWriter.write(AudioBuffer(samples: clean.samples.flatMap { [$0, $0] }, channels: 2,
+                                          sampleRate: clean.sampleRate), to: dir + "/stereo-clean.wav")
+        let r = try CLI.hush(["eval", "--clean", dir + "/stereo-clean.wav", "--enhanced", Self.validation + "/enhanced/p023.flac"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("stereo-clean.wav: 2 channels downmixed to mono"), "\(r.stderr)")
     }
 }

@@ -25,4 +25,23 @@ struct FrameMonitorTests {
         #expect(monitor.lateFrames == 63 && monitor.warnings == 2)
         #expect(monitor.frames == 65)
     }
+
+    @Test("--budget-schedule: the first budget holds from the first frame; empty items are refused")
+    func budgetSchedule() throws {
+        let denoiser = try Denoiser(model: .bundled())
+        let network = try #require(denoiser.network)
+        let schedule = try FrameMonitor.budgetSchedule(parsing: "0.25, 0.5")
+        #expect(schedule == [0.25, 0.5])
+        let monitor = FrameMonitor(denoiser: denoiser, printsStats: false, budgetSchedule: schedule)
+        #expect(network.budget == 0.25)
+        for _ in 0..<61 { monitor.frame(seconds: 0) }
+        #expect(network.budget == 0.25)
+        monitor.frame(seconds: 0)  // one second of audio (62 frames at 62.5 frames/s)
+        #expect(network.budget == 0.5)
+        for _ in 0..<62 { monitor.frame(seconds: 0) }
+        #expect(network.budget == 0.25)
+        for bad in [",", "", "1,,0.5", "0.5,", "0", "1.5", "x"] {
+            #expect(throws: ValidationFailure.self, "\(bad)") { try FrameMonitor.budgetSchedule(parsing: bad) }
+        }
+    }
 }

@@ -30,4 +30,18 @@ struct PlotCommandTests {
         let r = try CLI.hush(["plot", CLI.noisy, "--out", dir + "/c.png", "--width", "10"])
         #expect(r.status != 0 && r.stderr.contains("--width"))
     }
+
+    @Test("--attenuation-limit is honoured: the figure changes with it")
+    func attenuationLimit() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var pictures: [Data] = []
+        for (name, limit) in [("a", "6"), ("b", "none")] {
+            let out = dir + "/\(name).png"
+            let r = try CLI.hush(["plot", "--width", "200", "--attenuation-limit", limit, CLI.noisy, "--out", out])
+            #expect(r.status == 0, "stderr: \(r.stderr)")
+            pictures.append(try Data(contentsOf: URL(fileURLWithPath: out)))
+        }
+        #expect(pictures[0] != pictures[1])
+    }
 }

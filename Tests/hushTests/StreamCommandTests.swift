@@ -12,6 +12,17 @@ struct StreamCommandTests {
         return all.prefix(2 * 9_601).dropLast(2)
     }()
 
+    /// A 48 kHz signal: each sample of the excerpt held for three samples. (A function, not a
+    /// static: LeakSanitizer cannot see a large Data's storage through a global and calls it lost.)
+    static func excerptAt48k() -> Data {
+        var held = Data(capacity: excerpt.count * 3)
+        for i in stride(from: 0, to: excerpt.count, by: 2) {
+            let sample = excerpt[excerpt.startIndex + i ..< excerpt.startIndex + i + 2]
+            held += sample + sample + sample
+        }
+        return held
+    }
+
     /// `hush denoise` of the excerpt: the 16-bit and the float output's sample bytes.
     static let reference: (s16: Data, f32: Data) = {
         let dir = try! DenoiseCommandTests.scratch()
@@ -99,12 +110,7 @@ struct StreamCommandTests {
 
     @Test("--rate 48000 resamples with libsoxr in the stream and still equals hush denoise")
     func otherRate() throws {
-        // A 48 kHz signal: each sample of the excerpt held for three samples.
-        var held = Data(capacity: Self.excerpt.count * 3)
-        for i in stride(from: 0, to: Self.excerpt.count, by: 2) {
-            let sample = Self.excerpt[Self.excerpt.startIndex + i ..< Self.excerpt.startIndex + i + 2]
-            held += sample + sample + sample
-        }
+        let held = Self.excerptAt48k()
         let dir = try DenoiseCommandTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try WAV.write16(held, rate: 48_000, to: dir + "/in48.wav")
@@ -126,5 +132,52 @@ struct StreamCommandTests {
         }
         let ok = try StreamRun.run(["--rate", "16000"], input: Data())
         #expect(ok.status == 0 && ok.stdout.isEmpty)
+    }
+
+    @Test("a WAV file piped in: its header is skipped (and said so), or refused when it contradicts the options")
+    func wavOnStdin() throws {
+        let dir = try DenoiseCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try WAV.write16(Self.excerpt, to: dir + "/in.wav")
+        let file = try Data(contentsOf: URL(fileURLWithPath: dir + "/in.wav"))
+        // Split inside the header, so it arrives over several reads.
+        let r = try StreamRun.run([], input: file, chunks: [5, 30, 4096])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("stdin starts with a WAV header (16000 Hz, 1 channel(s), 16-bit integer)"))
+        #expect(r.stdout == Self.reference.s16)
+        let wrong = try StreamRun.run(["--rate", "48000"], input: file)
+        #expect(wrong.status != 0 && wrong.stdout.isEmpty)
+        #expect(wrong.stderr.contains("pass --rate 16000 --channels 1 and --format s16le"), "stderr: \(wrong.stderr)")
+    }
+
+    @Test("NaN and infinite input samples are replaced and reported")
+    func nonFiniteReported() throws {
+        var floats = WAV.floatBytes(fromS16: Self.excerpt)
+        for (k, value) in [(100, Float.nan), (2000, .infinity), (5000, -.infinity)] {
+            floats.replaceSubrange((4 * k)..<(4 * k + 4), with: withUnsafeBytes(of: value.bitPattern.littleEndian) { Data($0) })
+        }
+        let r = try StreamRun.run(["--format", "f32le"], input: floats)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("warning: 3 NaN, infinite or out-of-range input samples replaced"), "stderr: \(r.stderr)")
+        let samples = r.stdout.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        #expect(samples.count == 9_600 && samples.allSatisfy(\.isFinite))
+    }
+
+    @Test("--verbose reports the true latency at 48 kHz, resamplers included, and it stays under 70 ms")
+    func latencyAt48k() throws {
+        let held = Self.excerptAt48k()
+        func milliseconds(after marker: String, in text: String) -> Double? {
+            guard let range = text.range(of: marker) else { return nil }
+            return Double(text[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+        }
+        let r = try StreamRun.run(["--rate", "48000", "--verbose"], input: held, chunks: [512])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let predicted = try #require(milliseconds(after: "held by libsoxr = up to ", in: r.stderr))
+        let measured = try #require(milliseconds(after: "latency measured (input that arrived after a sample before it came out): max ", in: r.stderr))
+        #expect(measured > 32 && measured <= predicted + 1, "measured \(measured) ms, predicted \(predicted) ms")
+        // libsoxr's default DFT blocks held 70 ms median, 114 ms at worst; small blocks cut it.
+        #expect(predicted < 70, "predicted \(predicted) ms")
+        let at16k = try StreamRun.run(["--verbose"], input: Self.excerpt)
+        #expect(milliseconds(after: "came out): max ", in: at16k.stderr) == 32)
     }
 }

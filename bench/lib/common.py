@@ -61,8 +61,9 @@ def hush_model_args(cfg):
 def parse_denoise(stdout):
     """Fields of `hush denoise`'s two summary lines."""
     out = {}
-    m = re.search(r": ([\d.]+) s at .*?processed in ([\d.]+) s \(RTF ([\d.]+)\)", stdout)
-    out["duration"], out["processing_seconds"], out["rtf"] = float(m.group(1)), float(m.group(2)), float(m.group(3))
+    m = re.search(r": ([\d.]+) s at .*?whole run ([\d.]+) s \(RTF ([\d.]+)\) = network ([\d.]+) s \(RTF ([\d.]+)\)", stdout)
+    out["duration"], out["processing_seconds"], out["rtf"] = float(m.group(1)), float(m.group(4)), float(m.group(5))
+    out["whole_run_seconds"], out["whole_run_rtf"] = float(m.group(2)), float(m.group(3))
     m = re.search(r"dense ([\d.]+) MMAC/s, executed ([\d.]+) MMAC/s", stdout)
     if m:
         out["dense_mmac_s"], out["executed_mmac_s"] = float(m.group(1)), float(m.group(2))

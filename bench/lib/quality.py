@@ -17,7 +17,7 @@ def denoise_with_hush(cfg, noisy_dir, out_root, names):
         out.mkdir(parents=True, exist_ok=True)
         seconds = processing = executed = 0.0
         for n in names:
-            s = parse_denoise(run([HUSH, "denoise", "--budget", b, *hush_model_args(cfg),
+            s = parse_denoise(run([HUSH, "denoise", "--overwrite", "--budget", b, *hush_model_args(cfg),
                                    noisy_dir / n, out / n])[0])
             seconds += s["duration"]; processing += s["processing_seconds"]
             executed += s["executed_mmac_s"] * s["duration"]

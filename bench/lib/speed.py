@@ -19,7 +19,7 @@ PUBLISHED_MMAC_S = {"rnnoise": 20.0, "dfn3": 350.0}
 def hush_long(cfg, long_dir, b, tag):
     out = long_dir / f"hush-b{b:.2f}"
     out.mkdir(exist_ok=True)
-    stdout, peak = run([HUSH, "denoise", "--budget", b, *hush_model_args(cfg), long_dir / "noisy" / "long.wav",
+    stdout, peak = run([HUSH, "denoise", "--overwrite", "--budget", b, *hush_model_args(cfg), long_dir / "noisy" / "long.wav",
                         out / "long.wav"], measure_memory=True)
     s = parse_denoise(stdout)
     s.update(peak_rss_mib=peak, dir=out)
@@ -87,7 +87,7 @@ def scaling(cfg, long_dir, lengths):
         sf.write(path, x[: int(seconds * sr)], sr, subtype="PCM_16")
         best = None
         for _ in range(3 if seconds <= 60 else 1):
-            stdout, peak = run([HUSH, "denoise", *hush_model_args(cfg), path, d / "out.wav"], measure_memory=True)
+            stdout, peak = run([HUSH, "denoise", "--overwrite", *hush_model_args(cfg), path, d / "out.wav"], measure_memory=True)
             s = parse_denoise(stdout)
             if best is None or s["processing_seconds"] < best["processing_seconds"]:
                 best = dict(s, peak_rss_mib=peak)

@@ -27,7 +27,8 @@ echo "== sizes: libhush.a $(stat -c %s "$out/libhush.a") bytes; denoise_wav $(st
 # The C API and `hush denoise` run the same engine: the files must carry identical samples. The
 # debug CLI is enough (CI has built it already; a release build of it would cost minutes).
 swift build --product hush >/dev/null
-"$(swift build --show-bin-path)/hush" denoise --overwrite "$noisy" "$out/hush-denoise.wav" >/dev/null
+# --keep-dc: the DC blocker is hush's file/stream front end (HushAudio), not the engine's C API.
+"$(swift build --show-bin-path)/hush" denoise --overwrite --keep-dc "$noisy" "$out/hush-denoise.wav" >/dev/null
 if cmp -s <(tail -c +45 "$out/denoised.wav") <(tail -c +45 "$out/hush-denoise.wav"); then
   echo "== denoise_wav output is identical to hush denoise"
 else

@@ -17,6 +17,7 @@
  * fails unless both paths produce identical samples.
  */
 #include <malloc.h>
+#include <math.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,13 +30,24 @@
 /* Heap bytes in use (glibc), to compare what hush_create takes with hush_get_size(). */
 static size_t heap_in_use(void) { return mallinfo2().uordblks + mallinfo2().hblkhd; }
 
-/* Writes the part of out[0..n) that lies after the first `skip` stream samples. */
+/* Writes the part of out[0..n) that lies after the first `skip` stream samples, as 16-bit samples
+ * rounded to the nearest (ties to even, as lrintf does by default) and clipped, as `hush denoise`
+ * writes them. */
 static int emit(SNDFILE *file, const float *out, size_t n, size_t *stream_pos, size_t skip) {
     size_t from = *stream_pos >= skip ? 0 : skip - *stream_pos;
     *stream_pos += n;
     if (from >= n) return 0;
-    sf_count_t count = (sf_count_t)(n - from);
-    return sf_write_float(file, out + from, count) == count ? 0 : -1;
+    short pcm[256];
+    while (from < n) {
+        sf_count_t count = (sf_count_t)(n - from < 256 ? n - from : 256);
+        for (sf_count_t i = 0; i < count; i++) {
+            long v = lrintf(out[from + (size_t)i] * 32768.0f);
+            pcm[i] = (short)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+        }
+        if (sf_write_short(file, pcm, count) != count) return -1;
+        from += (size_t)count;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv) {

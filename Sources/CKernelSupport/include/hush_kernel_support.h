@@ -1,7 +1,7 @@
 /*
  * What the engine's Swift kernels need from C: a software prefetch (Swift has no prefetch
  * intrinsic; a static inline function is imported and inlined like Swift code) and the
- * left-packing table of ChannelSelection.
+ * left-packing table of ChannelSelection; the CRC-32 table of the model-file check.
  */
 #ifndef HUSH_KERNEL_SUPPORT_H
 #define HUSH_KERNEL_SUPPORT_H
@@ -18,5 +18,8 @@ static inline __attribute__((always_inline)) void hush_prefetch(const void *addr
  * set bits in ascending order (unused entries 0), then their number. Read-only data.
  */
 const uint8_t *hush_left_pack_table(void);
+
+/** CRC-32 table (IEEE 802.3, reflected polynomial 0xEDB88320), 256 entries. Read-only data. */
+const uint32_t *hush_crc32_table(void);
 
 #endif

@@ -11,7 +11,14 @@ public final class Denoiser {
     private let stft: StreamingSTFT
 
     /// A denoiser running `stage` inside the streaming STFT of `configuration`.
+    /// - Throws: `HushError.invalidConfiguration` when the stage needs another framing (a network
+    ///   runs only in its model's: use `init(model:budget:kernels:)` or `init(network:)`).
     public init(configuration: STFTConfiguration, stage: any SpectralStage) throws(HushError) {
+        if let required = stage.requiredConfiguration, required != configuration {
+            throw .invalidConfiguration(
+                "the stage runs in frames of \(required.frameLength) (hop \(required.hop)) at \(required.sampleRate) Hz, "
+                + "not \(configuration.frameLength) (hop \(configuration.hop)) at \(configuration.sampleRate) Hz")
+        }
         stft = try StreamingSTFT(configuration: configuration, stage: stage)
     }
 
@@ -25,6 +32,13 @@ public final class Denoiser {
 
     /// Input samples replaced because they were NaN, infinite or absurdly large.
     public var sanitizedSampleCount: Int { stft.sanitizedSampleCount }
+
+    /// Output samples are clamped to ±this: 1 (full scale) by default; a caller writing float
+    /// samples may raise it (up to `SampleSanitizer.limit`) to keep peaks above full scale.
+    public var outputLimit: Float {
+        get { stft.outputLimit }
+        set { stft.outputLimit = newValue }
+    }
 
     /// Frames processed since creation or the last reset.
     public var framesProcessed: Int { stft.outputSampleCount / configuration.hop }
@@ -98,8 +112,12 @@ extension Denoiser {
     /// A denoiser running `model` at `budget` (default: the model's) in the model's framing.
     public convenience init(model: Model, budget: Float? = nil,
                             kernels: KernelChoice = .fast) throws(HushError) {
-        let network = try GatedNetwork(model: model, budget: budget, kernels: kernels)
-        try self.init(configuration: model.configuration.stft, stage: network)
+        try self.init(network: try GatedNetwork(model: model, budget: budget, kernels: kernels))
+    }
+
+    /// A denoiser running `network` (as its owner configured it) in its model's framing.
+    public convenience init(network: GatedNetwork) throws(HushError) {
+        try self.init(configuration: network.model.configuration.stft, stage: network)
     }
 
     /// The network stage, or nil for a pass-through denoiser.

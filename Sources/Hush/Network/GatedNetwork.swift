@@ -6,6 +6,50 @@ public enum KernelChoice: Sendable {
     case reference
 }
 
+/// Per-layer timing of the network's own frame code, for profiles: the caller brings the clock
+/// (the core knows none) and the totals, one per `Layer`, in nanoseconds.
+public struct LayerTimer {
+    /// The parts of one frame, in the order they run (the block parts once per block).
+    public enum Layer: Int, CaseIterable, Sendable {
+        /// Log-power features of the spectrum.
+        case features
+        /// The 1×1 front-end and its ReLU.
+        case frontEnd
+        /// Each block's gate: R → G → C.
+        case gates
+        /// Choosing the active channels from the gate scores (threshold and cap).
+        case selection
+        /// The fused per-channel path: pw1 row, PReLU, depthwise, PReLU, pw2 row (active only).
+        case gatedChannels
+        /// History ring and output setup, the residual add and the statistics of each block.
+        case blockBookkeeping
+        /// The 1×1 back-end.
+        case backEnd
+        /// Sigmoid, gain floor and applying the mask.
+        case mask
+    }
+
+    /// Returns a monotonic time in nanoseconds.
+    public let clock: @convention(c) () -> UInt64
+    /// `Layer.allCases.count` totals, nanoseconds.
+    public let nanoseconds: UnsafeMutablePointer<UInt64>
+
+    /// Adds the time since `start` to `layer` and restarts the lap (nothing without a timer).
+    @inline(__always)
+    static func lap(_ timer: LayerTimer?, _ layer: Layer, since start: inout UInt64) {
+        guard let timer else { return }
+        let now = timer.clock()
+        timer.nanoseconds[layer.rawValue] &+= now &- start
+        start = now
+    }
+
+    /// A timer adding to `nanoseconds` with `clock`.
+    public init(clock: @convention(c) () -> UInt64, nanoseconds: UnsafeMutablePointer<UInt64>) {
+        self.clock = clock
+        self.nanoseconds = nanoseconds
+    }
+}
+
 /// Whether the gates run.
 public enum Gating: Sendable {
     /// Gates choose the active channels each frame, capped by the budget (normal operation).
@@ -214,20 +258,33 @@ public struct NetworkState {
         fractionMax.update(repeating: 0, count: B)
     }
 
-    /// Runs one frame: reads the spectrum, writes the masked spectrum.
+    /// Runs one frame: reads the spectrum, writes the masked spectrum. A spectrum of any other
+    /// size than the model's `bins` is left untouched (`Denoiser` never hands one over).
     public mutating func process(spectrum: UnsafeMutablePointer<Float>, bins: Int) {
+        process(spectrum: spectrum, bins: bins, timer: nil)
+    }
+
+    /// `process(spectrum:bins:)`, with the time of each of `LayerTimer.layers` added to `timer`
+    /// (the per-layer profile of the path the engine really runs; nil: no clock is read).
+    public mutating func process(spectrum: UnsafeMutablePointer<Float>, bins: Int, timer: LayerTimer?) {
         let (R, C, G, K, F) = (config.residualChannels, config.convChannels, config.gateRank,
                                config.kernelSize, config.bins)
+        guard bins == F else { return }
+        // A static function with an inout start, not a closure: capturing the start would box it
+        // on the heap, and the frame loop allocates nothing.
+        var lapStart = timer?.clock() ?? 0
         switch kernels {
         case .fast: FastKernels.logPower(spectrum, bins: F, floor: config.featureFloor, into: features)
         case .reference:
             ReferenceKernels.logPower(spectrum, bins: F, floor: config.featureFloor, into: features)
         }
+        LayerTimer.lap(timer, .features, since: &lapStart)
         var executed = 0
         referenceMACs = 0
         matVec(model.frontendWeight, rows: R, cols: F, features, model.frontendBias, residual)
         executed += R * F
         relu(residual, R)
+        LayerTimer.lap(timer, .frontEnd, since: &lapStart)
 
         var activeTotal = 0
         for i in 0..<config.blocks {
@@ -241,8 +298,10 @@ public struct NetworkState {
                 relu(gateHidden, G)
                 gateScores(w.gateW2Transposed, w.gateB2, C, G, blockScores)
                 executed += config.gateMACsPerBlock
+                LayerTimer.lap(timer, .gates, since: &lapStart)
                 n = ChannelSelection.select(scores: blockScores, count: C, cap: cap,
                                             hint: &selectionHints[i], into: list)
+                LayerTimer.lap(timer, .selection, since: &lapStart)
             } else {
                 for c in 0..<C { list[c] = Int32(c) }
                 n = C
@@ -263,6 +322,7 @@ public struct NetworkState {
             }
             // The block's output is summed apart from its input (pw1 reads the residual).
             blockOutput.update(repeating: 0, count: R)
+            LayerTimer.lap(timer, .blockBookkeeping, since: &lapStart)
             switch kernels {
             case .fast:
                 FastKernels.gatedChannels(w, residualChannels: R, kernelSize: K, history: tapPointers,
@@ -273,6 +333,7 @@ public struct NetworkState {
                                                residual, scratchU: compactU, scratchV: compactV,
                                                into: blockOutput, macs: &referenceMACs)
             }
+            LayerTimer.lap(timer, .gatedChannels, since: &lapStart)
             for r in 0..<R { residual[r] += blockOutput[r] + w.pw2Bias[r] }
             executed += n * config.macsPerActiveChannel
 
@@ -280,16 +341,19 @@ public struct NetworkState {
             fractionSum[i] += Double(fraction)
             fractionMin[i] = min(fractionMin[i], fraction)
             fractionMax[i] = max(fractionMax[i], fraction)
+            LayerTimer.lap(timer, .blockBookkeeping, since: &lapStart)
         }
 
         matVec(model.backendWeight, rows: F, cols: R, residual, model.backendBias, maskBuffer)
         executed += F * R
+        LayerTimer.lap(timer, .backEnd, since: &lapStart)
         switch kernels {
         case .fast: FastKernels.sigmoidMask(maskBuffer, bins: F, gainFloor: gainFloor, applyingTo: spectrum)
         case .reference:
             ReferenceKernels.sigmoidMask(maskBuffer, bins: F, gainFloor: gainFloor, applyingTo: spectrum)
         }
 
+        LayerTimer.lap(timer, .mask, since: &lapStart)
         if kernels == .reference { executed = referenceMACs }
         frameIndex += 1
         totalFrames += 1
@@ -404,6 +468,12 @@ public final class GatedNetwork: SpectralStage {
     public func process(spectrum: UnsafeMutablePointer<Float>, bins: Int) {
         state.pointee.process(spectrum: spectrum, bins: bins)
     }
+    /// Runs one frame, adding each layer's time to `timer` (see `LayerTimer`).
+    public func process(spectrum: UnsafeMutablePointer<Float>, bins: Int, timer: LayerTimer) {
+        state.pointee.process(spectrum: spectrum, bins: bins, timer: timer)
+    }
+    /// The model's framing: the only one the network can run in.
+    public var requiredConfiguration: STFTConfiguration? { model.configuration.stft }
     /// The executed-MAC count of the last frame as the reference kernels counted it (see
     /// `NetworkState.lastReferenceCount`).
     public var lastReferenceCount: Int { state.pointee.lastReferenceCount }

@@ -37,12 +37,7 @@ public struct ModelImage {
 
     /// The architecture, dilations included (allocates its array: not for a device's init path).
     public var configuration: ModelConfiguration {
-        ModelConfiguration(
-            stft: shape.stft, residualChannels: shape.residualChannels,
-            convChannels: shape.convChannels, gateRank: shape.gateRank, kernelSize: shape.kernelSize,
-            dilations: Array(UnsafeBufferPointer(start: dilations, count: shape.blocks)),
-            defaultBudget: shape.defaultBudget, featureFloor: shape.featureFloor,
-            attenuationLimit: shape.attenuationLimit)
+        ModelConfiguration(shape: shape, dilations: Array(UnsafeBufferPointer(start: dilations, count: shape.blocks)))
     }
 
     /// Carves the layout of a model of `shape` from `arena`: this handle, the dilation table,
@@ -82,7 +77,7 @@ public struct ModelImage {
         let stft: STFTConfiguration
         do {
             stft = try STFTConfiguration(
-                sampleRate: try file.int(ModelKey("sample_rate"), in: 1000...384_000),
+                sampleRate: try file.int(ModelKey("sample_rate"), in: STFTConfiguration.supportedSampleRates),
                 frameLength: try file.int(ModelKey("n_fft"), in: 16...65_536),
                 hop: try file.int(ModelKey("hop"), in: 1...32_768),
                 window: STFTWindow(rawValue: Int32(try file.int(ModelKey("window"), in: 0...0)))!)

@@ -1,38 +1,41 @@
-/// The architecture a model file describes (training/FORMAT.md, "Metadata keys").
+/// The architecture a model file describes (training/FORMAT.md, "Metadata keys"): one
+/// description, `shape` (the scalars, which the state structs in caller memory carry), plus the
+/// per-block dilations. Every other property reads `shape`; nothing is stored twice.
 public struct ModelConfiguration: Sendable, Equatable {
-    /// STFT framing the model was trained with.
-    public var stft: STFTConfiguration
-    /// Width of the residual stream, R.
-    public var residualChannels: Int
-    /// Gated inner width of each block, C.
-    public var convChannels: Int
-    /// Hidden width of each gate, G.
-    public var gateRank: Int
-    /// Depthwise taps over time, K.
-    public var kernelSize: Int
+    /// The scalar part of the architecture (everything but the dilations); it holds no array,
+    /// so it can live in caller memory. Its `blocks` always equals `dilations.count`.
+    public private(set) var shape: ModelShape
     /// Dilation of each block, in frames; its count is the number of blocks.
-    public var dilations: [Int]
-    /// Budget used when the caller sets none.
-    public var defaultBudget: Float
-    /// ε in the log-power feature.
-    public var featureFloor: Float
-    /// Default attenuation limit in dB (`.infinity`: none), see `ModelShape.attenuationLimit`.
-    public var attenuationLimit: Float
+    public let dilations: [Int]
 
-    /// Spectrum bins, F.
-    public var bins: Int { stft.bins }
-    /// Number of gated blocks, B.
-    public var blocks: Int { dilations.count }
-
-    /// The scalar part of the architecture (everything but the dilations), which the engine's
-    /// state structs carry: it holds no array, so it can live in caller memory.
-    public var shape: ModelShape {
-        ModelShape(stft: stft, residualChannels: residualChannels, convChannels: convChannels,
-                   gateRank: gateRank, kernelSize: kernelSize, blocks: dilations.count,
-                   defaultBudget: defaultBudget, featureFloor: featureFloor,
-                   attenuationLimit: attenuationLimit)
+    /// The architecture of `shape` with `dilations` (which decide the number of blocks).
+    public init(shape: ModelShape, dilations: [Int]) {
+        var shape = shape
+        shape.blocks = dilations.count
+        self.shape = shape
+        self.dilations = dilations
     }
 
+    /// STFT framing the model was trained with.
+    public var stft: STFTConfiguration { shape.stft }
+    /// Width of the residual stream, R.
+    public var residualChannels: Int { shape.residualChannels }
+    /// Gated inner width of each block, C.
+    public var convChannels: Int { shape.convChannels }
+    /// Hidden width of each gate, G.
+    public var gateRank: Int { shape.gateRank }
+    /// Depthwise taps over time, K.
+    public var kernelSize: Int { shape.kernelSize }
+    /// Budget used when the caller sets none.
+    public var defaultBudget: Float { shape.defaultBudget }
+    /// ε in the log-power feature.
+    public var featureFloor: Float { shape.featureFloor }
+    /// Default attenuation limit in dB (`.infinity`: none), see `ModelShape.attenuationLimit`.
+    public var attenuationLimit: Float { shape.attenuationLimit }
+    /// Spectrum bins, F.
+    public var bins: Int { shape.bins }
+    /// Number of gated blocks, B.
+    public var blocks: Int { dilations.count }
     /// Multiply-accumulates per frame with every channel computed and no gates.
     public var denseMACsPerFrame: Int { shape.denseMACsPerFrame }
     /// Gate multiply-accumulates per block per frame.
@@ -43,9 +46,8 @@ public struct ModelConfiguration: Sendable, Equatable {
     public var weightsPerBlock: Int { shape.weightsPerBlock }
     /// Weights (floats) of the whole network: front-end, blocks, back-end.
     public var weightCount: Int { shape.weightCount }
-
     /// Frames per second at the model rate.
-    public var framesPerSecond: Double { Double(stft.sampleRate) / Double(stft.hop) }
+    public var framesPerSecond: Double { shape.framesPerSecond }
 
     /// The channel cap for budget `b`: ceil(b·C), computed as in training (FORMAT.md).
     public func channelCap(budget: Float) -> Int { shape.channelCap(budget: budget) }
@@ -69,6 +71,9 @@ public struct ModelShape: Sendable, Equatable {
 
     /// Spectrum bins, F.
     public var bins: Int { stft.bins }
+
+    /// Frames per second at the model rate.
+    public var framesPerSecond: Double { Double(stft.sampleRate) / Double(stft.hop) }
 
     /// The smallest gain an attenuation limit of `dB` allows, 10^(−dB/20) = e^(−dB·ln10/20)
     /// (0 for `.infinity`). Through `LibM.exp`, so the core needs no further libm function.

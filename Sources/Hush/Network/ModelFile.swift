@@ -3,8 +3,11 @@
 /// and length, types, ranks, duplicates), and lookups walk the table comparing bytes. This is
 /// what the loaders use, so that validating a model for a size query and loading it into caller
 /// memory make no heap allocation; only an error message, on failure, allocates.
-/// `ModelContainer` (dictionaries, for tools and tests) is built on top of it.
+/// (`ModelContainer`, dictionaries for the tests, is built on top of it in the test target.)
 public struct ModelFile {
+    /// The only format version this reader accepts.
+    public static let formatVersion: UInt32 = 1
+
     /// The file's bytes (they must outlive the view).
     public let bytes: UnsafeRawBufferPointer
     let metadataCount: Int
@@ -47,9 +50,9 @@ public struct ModelFile {
         }
         var reader = FileReader(bytes: bytes, position: 8, limit: bytes.count)
         let version = try reader.u32()
-        guard version == ModelContainer.formatVersion else {
+        guard version == ModelFile.formatVersion else {
             throw .invalidModel(
-                "format version \(version) unsupported (this build reads \(ModelContainer.formatVersion))")
+                "format version \(version) unsupported (this build reads \(ModelFile.formatVersion))")
         }
         metadataCount = Int(try reader.u32())
         tensorCount = Int(try reader.u32())
@@ -314,5 +317,13 @@ private struct FileReader {
             throw .invalidModel("tensor '\(ModelFile.text(name))' data lies outside the file")
         }
         return ModelFile.TensorEntry(name: name, rank: rank, dims: dims, offset: offset, count: count)
+    }
+}
+
+extension UInt32 {
+    /// The little-endian value of the 4 bytes at `offset` (caller checks bounds).
+    init(littleEndianBytes bytes: UnsafeRawBufferPointer, at offset: Int) {
+        self = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
+            | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
     }
 }

@@ -16,14 +16,21 @@ public struct STFTConfiguration: Sendable, Equatable {
     /// Window pair.
     public let window: STFTWindow
 
+    /// Sample rates the engine, files and streams accept (a header claiming 1 Hz is an error).
+    public static let supportedSampleRates = 1000...384_000
+
+    /// Why `rate` is not supported, or nil when it is (the one message for every path).
+    public static func rateProblem(_ rate: Int) -> String? {
+        supportedSampleRates.contains(rate) ? nil
+            : "sample rate \(rate) Hz outside \(supportedSampleRates.lowerBound)…\(supportedSampleRates.upperBound)"
+    }
+
     /// Validates and stores a framing.
     /// - Throws: `HushError.invalidConfiguration` unless `frameLength` is even and ≥ 16, and `hop`
     ///   divides `frameLength` with at least 50 % overlap (needed for an invertible sqrt-Hann pair).
     public init(sampleRate: Int = 16_000, frameLength: Int = 512, hop: Int = 256,
                 window: STFTWindow = .sqrtHann) throws(HushError) {
-        guard sampleRate >= 1000, sampleRate <= 384_000 else {
-            throw .invalidConfiguration("sample rate \(sampleRate) Hz outside 1000…384000")
-        }
+        if let problem = Self.rateProblem(sampleRate) { throw .invalidConfiguration(problem) }
         guard frameLength >= 16, frameLength <= 1 << 16, frameLength % 2 == 0 else {
             throw .invalidConfiguration("frame length \(frameLength) must be even, 16…65536")
         }

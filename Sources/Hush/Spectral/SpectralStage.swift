@@ -7,6 +7,15 @@ public protocol SpectralStage: AnyObject {
 
     /// Forgets all history so the next frame is treated as the first of a new stream.
     func reset()
+
+    /// The framing this stage was made for (a network: its model's), or nil if any will do.
+    /// `Denoiser` refuses any other framing, so a stage never sees a spectrum of the wrong size.
+    var requiredConfiguration: STFTConfiguration? { get }
+}
+
+extension SpectralStage {
+    /// Any framing will do.
+    public var requiredConfiguration: STFTConfiguration? { nil }
 }
 
 /// A stage that leaves the spectrum untouched, so the STFT pipeline reconstructs its input.

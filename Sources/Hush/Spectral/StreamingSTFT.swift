@@ -22,6 +22,9 @@ public struct STFTState {
     var samplesIn = 0
     var samplesOut = 0
     var sanitized = 0
+    /// Output samples are clamped to ±this (1, full scale, unless a caller that keeps float
+    /// samples above full scale raises it; NaN always becomes 0).
+    public var outputLimit: Float = 1
 
     /// The per-frame spectral processing: modifies `bins` interleaved complex values in place.
     public typealias Stage = (_ spectrum: UnsafeMutablePointer<Float>, _ bins: Int) -> Void
@@ -165,10 +168,12 @@ public struct STFTState {
         stage(fft.spectrum, configuration.bins)
         fft.inverse()
         for i in 0..<n { overlap[i] += time[i] * synthesisWindow[i] }
-        // Output is always finite and within full scale, whatever a stage produced.
+        // Output is always finite and within ±outputLimit (full scale unless raised), whatever a
+        // stage produced.
+        let limit = outputLimit
         for i in 0..<hop {
             let y = overlap[i]
-            destination[i] = y.isNaN ? 0 : min(max(y, -1), 1)
+            destination[i] = y.isNaN ? 0 : min(max(y, -limit), limit)
         }
         // Slide both windows of history by one hop.
         for i in 0..<(n - hop) { overlap[i] = overlap[i + hop] }
@@ -205,6 +210,12 @@ public final class StreamingSTFT {
     public var outputSampleCount: Int { state.pointee.outputSampleCount }
     /// Input samples that were replaced before reaching the spectrum (see `STFTState`).
     public var sanitizedSampleCount: Int { state.pointee.sanitizedSampleCount }
+
+    /// The output clamp, ±1 by default (see `STFTState.outputLimit`).
+    public var outputLimit: Float {
+        get { state.pointee.outputLimit }
+        set { state.pointee.outputLimit = newValue.isNaN ? 1 : min(max(newValue, 1), SampleSanitizer.limit) }
+    }
 
     /// The number of output samples that pushing `count` more input samples will produce.
     public func outputCount(forInputCount count: Int) -> Int {

@@ -32,9 +32,9 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
         case let .tooShort(n, needed):
             return "signal too short (\(n) samples, need at least \(needed))"
         case .silentReference:
-            return "the clean reference is silent"
+            return "the clean reference is silent (RMS below −70 dBFS)"
         case .silentDegraded:
-            return "the enhanced signal is silent"
+            return "the enhanced signal is silent (RMS below −70 dBFS)"
         case .noUtterances:
             return "PESQ found no speech in the reference"
         case .nonFiniteSamples:

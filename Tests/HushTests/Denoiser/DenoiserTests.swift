@@ -22,4 +22,18 @@ struct DenoiserTests {
         let denoiser = try Denoiser(configuration: STFTConfiguration(), stage: PassThroughStage())
         #expect(denoiser.denoise([]).isEmpty)
     }
+
+    @Test("a network runs only in its model's framing: another is refused, a wrong-sized spectrum left alone")
+    func oneFrontDoor() throws {
+        let network = try GatedNetwork(model: try Model.bundled())
+        // A 256-point STFT has 129 bins; the network would have written 257 into them.
+        let small = try STFTConfiguration(frameLength: 256, hop: 128)
+        #expect(throws: HushError.self) { try Denoiser(configuration: small, stage: network) }
+        let denoiser = try Denoiser(network: network)
+        #expect(denoiser.configuration == network.model.configuration.stft)
+        // Behind the door too: 129 bins plus a guard region that must stay untouched.
+        var spectrum = [Float](repeating: 0.5, count: 2 * 129 + 64)
+        spectrum.withUnsafeMutableBufferPointer { network.process(spectrum: $0.baseAddress!, bins: 129) }
+        #expect(spectrum.allSatisfy { $0 == 0.5 })
+    }
 }

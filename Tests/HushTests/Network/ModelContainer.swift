@@ -1,7 +1,11 @@
-/// A parsed `HUSHMODL` container (training/FORMAT.md): metadata and a tensor table over the
-/// file's bytes. Every offset and length is checked against the buffer before it is used, so a
+@testable import Hush
+
+/// A parsed `HUSHMODL` container (training/FORMAT.md) as dictionaries: metadata and a tensor
+/// table over the file's bytes, for tests (the golden fixtures). It lives here, not in the core,
+/// so that the device core links no `[String: …]` dictionaries (hashing seeds, Unicode tables);
+/// the engine's loaders use `ModelFile`, which allocates nothing. Every offset and length is checked against the buffer before it is used, so a
 /// truncated or corrupt file is an error, never an out-of-bounds read.
-public struct ModelContainer {
+struct ModelContainer {
     /// A metadata value.
     public enum Value: Equatable, Sendable {
         /// 32-bit signed integer.
@@ -19,9 +23,6 @@ public struct ModelContainer {
         /// Number of elements.
         public var count: Int { shape.reduce(1, *) }
     }
-
-    /// The only format version this reader accepts.
-    public static let formatVersion: UInt32 = 1
 
     /// Metadata entries by key.
     public private(set) var metadata: [String: Value] = [:]
@@ -97,13 +98,5 @@ public struct ModelContainer {
         return (0..<entry.count).map {
             Float(bitPattern: UInt32(littleEndianBytes: bytes, at: entry.offset + 4 * $0))
         }
-    }
-}
-
-extension UInt32 {
-    /// The little-endian value of the 4 bytes at `offset` (caller checks bounds).
-    init(littleEndianBytes bytes: UnsafeRawBufferPointer, at offset: Int) {
-        self = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
-            | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
     }
 }
