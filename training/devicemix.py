@@ -28,6 +28,11 @@ import torch
 SR = 16000
 
 
+def _rms(z):
+    """RMS of each row of [bs, n]."""
+    return torch.sqrt(torch.mean(z ** 2, 1, keepdim=True))
+
+
 def _decode(path):
     import soundfile as sf
     x, sr = sf.read(path, dtype="float32", always_2d=True)
@@ -167,8 +172,7 @@ class DeviceMixer:
         for k in range(1, 9):
             amp = self._u(g, bs, 1) / k
             h = h + amp * torch.sin(2 * math.pi * k * f0[:, None] * t + 6.283 * self._u(g, bs, 1))
-        rms = lambda z: torch.sqrt(torch.mean(z ** 2, 1, keepdim=True)) + 1e-9
-        x = torch.where(hum[:, None], x / rms(x) * 0.3 + h / rms(h), x)
+        x = torch.where(hum[:, None], x / (_rms(x) + 1e-9) * 0.3 + h / (_rms(h) + 1e-9), x)
         mod = self._u(g, bs) < 0.4
         rate = 0.1 + 4.0 * self._u(g, bs, 1)
         env = 1.0 + 0.9 * torch.sin(2 * math.pi * rate * t + 6.283 * self._u(g, bs, 1))
@@ -229,15 +233,14 @@ class DeviceMixer:
         nz = self._recorded_noise(g, bs)
         nz = torch.where((kind >= self.p_noise_real)[:, None], self._procedural_noise(g, bs), nz)
         nz = torch.where((kind >= self.p_noise_real + self.p_noise_synth)[:, None], self._babble(g, bs), nz)
-        rms = lambda z: torch.sqrt(torch.mean(z ** 2, 1, keepdim=True))
-        nz = nz / rms(nz).clamp_min(1e-7)
+        nz = nz / _rms(nz).clamp_min(1e-7)
         second = (self._u(g, bs) < 0.3)[:, None]
         n2 = self._recorded_noise(g, bs)
-        nz = torch.where(second, nz + n2 / rms(n2).clamp_min(1e-7) * self._u(g, bs, 1), nz)
-        nz = nz / rms(nz).clamp_min(1e-7)
+        nz = torch.where(second, nz + n2 / _rms(n2).clamp_min(1e-7) * self._u(g, bs, 1), nz)
+        nz = nz / _rms(nz).clamp_min(1e-7)
         u = self._u(g, bs, 1)
         snr = torch.where(u < 0.9, -5.0 + 25.0 * self._u(g, bs, 1), 20.0 + 20.0 * self._u(g, bs, 1))
-        ps = rms(wet)
+        ps = _rms(wet)
         ps = torch.where(ps > 1e-5, ps, torch.full_like(ps, 0.05))  # noise-only: any level
         nscale = ps * 10 ** (-snr / 20)
         nscale = torch.where(u > 0.95, torch.zeros_like(nscale), nscale)  # 5 %: clean speech only
@@ -249,7 +252,7 @@ class DeviceMixer:
         target = torch.where(col, torch.fft.irfft(torch.fft.rfft(target) * H, n=n), target)
         # level, then clipping of some mixtures (never of the target)
         lvl = -45.0 + 30.0 * self._u(g, bs, 1)
-        gain = 10 ** (lvl / 20) / rms(m).clamp_min(1e-7)
+        gain = 10 ** (lvl / 20) / _rms(m).clamp_min(1e-7)
         m, target = m * gain, target * gain
         pk = m.abs().amax(1, keepdim=True)
         clip = (self._u(g, bs) < 0.05)[:, None]
