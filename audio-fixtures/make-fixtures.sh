@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the audio fixtures from offline, reproducible sources (Debian packages only).
-# Needs: sox, flite, and apt access for pocketsphinx-testdata (downloaded, not installed).
+# Needs: sox, flite, unzip, and apt access for pocketsphinx-testdata and 0ad-data (downloaded,
+# not installed). 0ad-data is 1.4 GB and keeps its audio in a 3.2 GB zip: set HUSH_0AD_ROOT to an
+# extracted copy (the folder holding usr/share/games/0ad/mods/public/public.zip[.d]) to reuse one.
 # usage: audio-fixtures/make-fixtures.sh   (writes into the folder this script is in)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -22,4 +24,22 @@ sox -R -n -r 16000 -c 1 -b 16 "$work/pink.wav" synth 2.5 pinknoise vol 0.08
 sox -R -n -r 16000 -c 1 -b 16 "$work/hum.wav" synth 2.5 sine 50 sine 150 sine 250 vol 0.02
 sox "$real" -r 16000 -c 1 -b 16 "$work/speech.wav" trim 0.2 2.5
 sox -m "$work/speech.wav" "$work/pink.wav" "$work/hum.wav" -b 16 "$here/noisy-speech-16k.wav"
+# 4. Full-band real speech: two acted lines from 0 A.D.'s voice set (CC-BY-SA 3.0), a woman at
+#    44.1 kHz and a man at 48 kHz, both carrying speech energy up to 16 kHz; 48 kHz mono.
+root="${HUSH_0AD_ROOT:-}"
+lines=(audio/voice/greek/civ/civ_female_garrison_1.ogg audio/voice/greek/civ/civ_male_attack_10.ogg)
+zip=usr/share/games/0ad/mods/public/public.zip
+if [ -n "$root" ] && [ -d "$root/$zip.d" ]; then
+  mkdir -p "$work/voice" && for l in "${lines[@]}"; do cp "$root/$zip.d/$l" "$work/voice/"; done
+else
+  if [ -z "$root" ]; then
+    ( cd "$work" && apt-get download -qq 0ad-data >/dev/null && dpkg-deb --fsys-tarfile 0ad-data_*.deb | tar -x "./$zip" )
+    root="$work"
+  fi
+  unzip -q -j "$root/$zip" "${lines[@]}" -d "$work/voice"
+fi
+voice="voice"
+sox "$work/$voice/civ_female_garrison_1.ogg" -r 48000 -c 1 "$work/a.wav" pad 0.1 0.1
+sox "$work/$voice/civ_male_attack_10.ogg" -r 48000 -c 1 "$work/b.wav" pad 0 0.1
+sox "$work/a.wav" "$work/b.wav" -b 16 "$here/real-speech-48k.flac"
 ls -l "$here"/*.wav "$here"/*.flac

@@ -15,11 +15,17 @@ import Hush
 /// chunk handed to the `Denoiser` ends at most at a hop boundary, so one call runs at most one
 /// STFT frame and every frame can be timed and reported on its own.
 ///
-/// Delay compensation (the default) drops the first `outputDelay` samples of the denoiser's output
-/// stream (at the model rate, before converting back) and flushes the tail at the end, so that
-/// output sample k lines up with input sample k. Without it the raw stream (input delayed by
-/// `outputDelay`) comes out; either way the output has exactly as many samples as the input
-/// (padded with zeros at the end if the resamplers' rounding left it short). After `init` nothing
+/// Above the model's rate, the band the network never sees (8 kHz up to the stream's Nyquist
+/// frequency) is kept by default (`HighBand`): the input's own high band, delayed to match and
+/// scaled frame by frame by the gain the model gave its top band, so 44.1/48 kHz speech comes
+/// back full-band instead of cut at 8 kHz.
+///
+/// The first `outputDelay` samples of the denoiser's output stream are always dropped (at the
+/// model rate, before converting back) and the tail flushed at the end, so that output sample k
+/// lines up with input sample k. Without delay compensation that aligned stream is emitted after
+/// `leadingSilence` zeros (the denoiser's delay in stream samples, rounded), which is the engine's
+/// raw stream; either way the output has exactly as many samples as the input (padded with zeros
+/// at the end if the resamplers' rounding left it short). After `init` nothing
 /// here allocates; with resampling, libsoxr allocates its filters in its first call and some
 /// buffers when flushing at the end, but nothing in the steady state in between.
 public final class DenoisePipeline {
@@ -29,8 +35,12 @@ public final class DenoisePipeline {
     public let rate: Int
     /// Whether the denoiser's delay is removed (see the type's documentation).
     public let compensatesDelay: Bool
-    /// Model-rate samples dropped from the start of the denoiser's output by delay compensation.
+    /// Model-rate samples dropped from the start of the denoiser's output (its delay).
     public let skippedSamples: Int
+    /// Zeros emitted before the aligned output when delay compensation is off (stream samples).
+    public let leadingSilence: Int
+    /// Whether the band above the model's Nyquist frequency is kept (see the type's documentation).
+    public var keepsFullBand: Bool { highBand != nil }
     /// Whether the input goes through the DC blocker.
     public let removesDC: Bool
     private var dcBlocker: DCBlocker
@@ -40,7 +50,13 @@ public final class DenoisePipeline {
     private let downsampler: StreamResampler?   // model rate → stream rate
     private let modelScratch: UnsafeMutableBufferPointer<Float>  // upsampler output
     private let raw: UnsafeMutablePointer<Float>    // [hop], one frame of denoiser output
-    private let outScratch: UnsafeMutableBufferPointer<Float>    // downsampler output
+    private let silence: UnsafeMutablePointer<Float>  // [hop] zeros, never written
+    private let outScratch: UnsafeMutableBufferPointer<Float>    // downsampler output (interleaved)
+    private let highBand: HighBand?
+    private let frames: UnsafeMutablePointer<Float>  // [hop × HighBand.channels], downsampler input
+    private let mixed: UnsafeMutablePointer<Float>   // recombined mono output
+    private let mixedCapacity: Int
+    private var leadingSilenceSent = false
     private var modelSamplesIn = 0
     private var modelSamplesOut = 0
     private var streamProduced = 0
@@ -65,9 +81,10 @@ public final class DenoisePipeline {
     }
 
     /// Prepares a pipeline over `denoiser` (which is reset), at `rate` (default: the model's).
+    /// - Parameter fullBand: keep the band above the model's Nyquist frequency when `rate` has one.
     /// - Throws: `HushError.invalidConfiguration` for a rate outside `SupportedRates.range`.
     public init(denoiser: Denoiser, rate: Int? = nil, compensatesDelay: Bool = true,
-                removesDC: Bool = true) throws(HushError) {
+                removesDC: Bool = true, fullBand: Bool = true) throws(HushError) {
         let modelRate = denoiser.configuration.sampleRate
         let rate = rate ?? modelRate
         if let problem = STFTConfiguration.rateProblem(rate) { throw .invalidConfiguration(problem) }
@@ -78,31 +95,44 @@ public final class DenoisePipeline {
         dcBlocker = DCBlocker(sampleRate: rate)
         denoiser.outputLimit = SampleSanitizer.limit
         hop = denoiser.configuration.hop
+        skippedSamples = denoiser.outputDelay
+        leadingSilence = compensatesDelay ? 0
+            : Int((Double(denoiser.outputDelay) * Double(rate) / Double(modelRate)).rounded())
+        highBand = fullBand && rate > modelRate
+            ? HighBand(configuration: denoiser.configuration, rate: rate, extraDelay: leadingSilence) : nil
+        let channels = highBand == nil ? 1 : HighBand.channels
         if rate != modelRate {
             upsampler = try StreamResampler(from: rate, to: modelRate)
-            downsampler = try StreamResampler(from: modelRate, to: rate)
+            downsampler = try StreamResampler(from: modelRate, to: rate, channels: channels)
         } else {
             upsampler = nil
             downsampler = nil
         }
-        skippedSamples = compensatesDelay ? denoiser.outputDelay : 0
         modelScratch = .allocate(capacity: upsampler?.outputCapacity(forInputCount: hop) ?? 0)
         modelScratch.initialize(repeating: 0)
         raw = .allocate(capacity: hop)
         raw.initialize(repeating: 0, count: hop)
-        outScratch = .allocate(capacity: downsampler?.outputCapacity(forInputCount: hop) ?? 0)
+        silence = .allocate(capacity: hop)
+        silence.initialize(repeating: 0, count: hop)
+        mixedCapacity = downsampler?.outputCapacity(forInputCount: hop) ?? 0
+        outScratch = .allocate(capacity: mixedCapacity * channels)
         outScratch.initialize(repeating: 0)
+        frames = .allocate(capacity: highBand == nil ? 0 : hop * channels)
+        mixed = .allocate(capacity: highBand == nil ? 0 : mixedCapacity)
         denoiser.reset()
     }
 
     deinit {
         modelScratch.deallocate()
         raw.deallocate()
+        silence.deallocate()
         outScratch.deallocate()
+        frames.deallocate()
+        mixed.deallocate()
     }
 
     /// The most samples one call of `emit` receives.
-    public var maximumEmitCount: Int { max(hop, outScratch.count) }
+    public var maximumEmitCount: Int { max(hop, mixedCapacity) }
 
     /// Pushes `samples` (sanitized in place) and hands every output chunk to `emit`.
     /// - Parameters:
@@ -119,6 +149,7 @@ public final class DenoisePipeline {
             let piece = UnsafeBufferPointer(rebasing: samples[offset..<min(offset + hop, samples.count)])
             offset += piece.count
             inputSamples += piece.count
+            highBand?.recordInput(piece)
             let going: Bool
             if let upsampler {
                 going = upsampler.process(piece, scratch: modelScratch) { model in
@@ -183,14 +214,10 @@ public final class DenoisePipeline {
             if !toStream(UnsafeBufferPointer(start: raw, count: n), emit: emit) { return false }
         }
         if let downsampler {
-            let going = downsampler.process(nil, scratch: outScratch) { emitWindow($0, emit: emit) }
+            let going = downsampler.process(nil, scratch: outScratch) { emitConverted($0, emit: emit) }
             if !going { return false }
             // Pad with silence up to the input's length.
-            raw.update(repeating: 0, count: hop)
-            while streamProduced < inputSamples {
-                let missing = min(hop, inputSamples - streamProduced)
-                if !emitWindow(UnsafeBufferPointer(start: raw, count: missing), emit: emit) { return false }
-            }
+            if !emitSilence(inputSamples - streamProduced, emit: emit) { return false }
         }
         return true
     }
@@ -203,10 +230,11 @@ public final class DenoisePipeline {
         var offset = 0
         while offset < samples.count {
             let piece = min(samples.count - offset, hop - modelSamplesIn % hop)
+            let input = UnsafeBufferPointer(rebasing: samples[offset..<(offset + piece)])
+            highBand?.recordModelInput(input)
             let start = clock.now
             // piece ≤ hop − pending, so at most one hop comes out and `raw` (hop) holds it.
-            let n = (try? denoiser.process(UnsafeBufferPointer(rebasing: samples[offset..<(offset + piece)]),
-                                           into: UnsafeMutableBufferPointer(start: raw, count: hop))) ?? 0
+            let n = (try? denoiser.process(input, into: UnsafeMutableBufferPointer(start: raw, count: hop))) ?? 0
             modelSamplesIn += piece
             offset += piece
             if n > 0 {
@@ -217,15 +245,49 @@ public final class DenoisePipeline {
         return true
     }
 
-    /// Drops the compensated delay from the denoiser's output (model rate), converts the rest back
-    /// to the stream's rate if needed, and emits it.
+    /// Drops the denoiser's delay from one frame of its output (model rate), converts the rest
+    /// back to the stream's rate if needed (with the high band), and emits it, after the leading
+    /// silence if there is one.
     private func toStream(_ samples: UnsafeBufferPointer<Float>, emit: (UnsafeBufferPointer<Float>) -> Bool) -> Bool {
+        if !leadingSilenceSent {
+            leadingSilenceSent = true
+            if !emitSilence(leadingSilence, emit: emit) { return false }
+        }
         let first = modelSamplesOut
         modelSamplesOut += samples.count
         let from = min(samples.count, max(0, skippedSamples - first))
-        let kept = UnsafeBufferPointer(rebasing: samples[from...])
-        guard let downsampler else { return emitWindow(kept, emit: emit) }
-        return downsampler.process(kept, scratch: outScratch) { emitWindow($0, emit: emit) }
+        guard let downsampler else { return emitWindow(UnsafeBufferPointer(rebasing: samples[from...]), emit: emit) }
+        guard let highBand else {
+            return downsampler.process(UnsafeBufferPointer(rebasing: samples[from...]), scratch: outScratch) {
+                emitWindow($0, emit: emit)
+            }
+        }
+        let gain = denoiser.network?.lastBandGain(bins: highBand.bins) ?? 1
+        highBand.interleave(output: samples, firstIndex: first, gain: gain, into: frames)
+        let channels = HighBand.channels
+        let kept = UnsafeBufferPointer(start: frames + from * channels, count: (samples.count - from) * channels)
+        return downsampler.process(kept, scratch: outScratch) { emitConverted($0, emit: emit) }
+    }
+
+    /// Emits what the downsampler gave back: the denoised signal itself, or with the high band,
+    /// its three channels recombined into it.
+    private func emitConverted(_ converted: UnsafeBufferPointer<Float>,
+                               emit: (UnsafeBufferPointer<Float>) -> Bool) -> Bool {
+        guard let highBand else { return emitWindow(converted, emit: emit) }
+        let count = highBand.combine(converted, firstInputIndex: streamProduced - leadingSilence,
+                                     limit: SampleSanitizer.limit, into: mixed)
+        return emitWindow(UnsafeBufferPointer(start: mixed, count: count), emit: emit)
+    }
+
+    /// Emits `count` zeros.
+    private func emitSilence(_ count: Int, emit: (UnsafeBufferPointer<Float>) -> Bool) -> Bool {
+        var left = count
+        while left > 0 {
+            let piece = min(hop, left)
+            if !emitWindow(UnsafeBufferPointer(start: silence, count: piece), emit: emit) { return false }
+            left -= piece
+        }
+        return true
     }
 
     /// Emits the part of `samples` (stream indices `streamProduced…`) that falls in the output

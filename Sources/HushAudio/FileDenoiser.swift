@@ -65,11 +65,12 @@ public enum FileDenoiser {
     ///   - recordFrames: keep per-frame statistics for a report (this grows with the length).
     ///   - dithers: TPDF dither before rounding to an integer format.
     ///   - removesDC: run the input through the DC blocker (see `DenoisePipeline`).
+    ///   - fullBand: keep the band above the model's Nyquist frequency (see `DenoisePipeline`).
     /// - Throws: `AudioFileError` for any input or output problem; nothing is written then.
     public static func run(inputPath: String, output: OutputFile, denoiser: Denoiser,
                            encoding: OutputEncoding = .pcm16,
                            recordFrames: Bool = false, dithers: Bool = false,
-                           removesDC: Bool = true) throws(AudioFileError) -> FileDenoiseSummary {
+                           removesDC: Bool = true, fullBand: Bool = true) throws(AudioFileError) -> FileDenoiseSummary {
         let clock = ContinuousClock()
         let begin = clock.now
         let reader = try AudioFileReader(path: inputPath)
@@ -78,7 +79,8 @@ public enum FileDenoiser {
             : try AudioFileFormat(path: output.path, encoding: encoding)
         let pipeline: DenoisePipeline
         do {
-            pipeline = try DenoisePipeline(denoiser: denoiser, rate: reader.sampleRate, removesDC: removesDC)
+            pipeline = try DenoisePipeline(denoiser: denoiser, rate: reader.sampleRate, removesDC: removesDC,
+                                           fullBand: fullBand)
         } catch {
             throw .resampling(reason: error.description)
         }

@@ -43,12 +43,12 @@ public final class PCMStream {
     /// - Throws: `HushError.invalidConfiguration` for a channel count outside 1…64 or a rate
     ///   outside `SupportedRates.range`.
     public init(denoiser: Denoiser, format: PCMSampleFormat, channels: Int, rate: Int? = nil,
-                compensatesDelay: Bool = true, removesDC: Bool = true) throws(HushError) {
+                compensatesDelay: Bool = true, removesDC: Bool = true, fullBand: Bool = true) throws(HushError) {
         guard (1...64).contains(channels) else {
             throw .invalidConfiguration("channels \(channels) outside 1…64")
         }
         pipeline = try DenoisePipeline(denoiser: denoiser, rate: rate, compensatesDelay: compensatesDelay,
-                                       removesDC: removesDC)
+                                       removesDC: removesDC, fullBand: fullBand)
         self.format = format
         self.channels = channels
         hop = denoiser.configuration.hop

@@ -52,8 +52,7 @@ struct DenoiseCommand: ParsableCommand {
     @Flag(help: "Add TPDF dither (±1 LSB) before rounding to 16-bit (default: rounded to nearest, no dither).")
     var dither = false
 
-    @Flag(help: "Keep DC and rumble: skip the DC blocker (a 30 Hz high-pass) that runs before analysis.")
-    var keepDc = false
+    @OptionGroup var audioPath: AudioPathOptions
 
     @Flag(name: [.customShort("f"), .long],
           help: "Replace existing output files (OUTPUT may then be INPUT: denoise in place, keeping its format).")
@@ -85,7 +84,7 @@ struct DenoiseCommand: ParsableCommand {
         let summary = try runReportingErrors {
             try FileDenoiser.run(inputPath: input, output: outputs[0], denoiser: denoiser,
                                  encoding: encoding, recordFrames: report != nil, dithers: dither,
-                                 removesDC: !keepDc)
+                                 removesDC: !audioPath.keepDc, fullBand: audioPath.fullBand)
         }
         if summary.inputChannels > 1 {
             printError("note: \(summary.inputChannels) channels downmixed to mono; output is mono")
@@ -112,6 +111,16 @@ struct DenoiseCommand: ParsableCommand {
                                               inPlace: outputs[0].replacesInput))
         }
     }
+}
+
+/// Options of the audio path around the network, shared by `denoise` and `stream`.
+struct AudioPathOptions: ParsableArguments {
+    @Flag(help: "Keep DC and rumble: skip the DC blocker (a 20 Hz high-pass) that runs before analysis.")
+    var keepDc = false
+
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Above 16 kHz, keep the band the model does not see (8 kHz up to Nyquist), scaled frame by frame by the gain the model gave 6–8 kHz; --no-full-band cuts the output at 8 kHz."))
+    var fullBand = true
 }
 
 /// Options that choose the model and its budget, shared by the commands that run the network.

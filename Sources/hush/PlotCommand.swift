@@ -63,7 +63,7 @@ struct PlotCommand: ParsableCommand {
                 network: network, expectedFrames: TraceRecorder.frames(forModelSamples: modelSamples, configuration: c),
                 maximumSlots: width)
             let pipeline = try DenoisePipeline(denoiser: try Denoiser(configuration: c, stage: recorder),
-                                               rate: reader.sampleRate)
+                                               rate: reader.sampleRate, fullBand: false)  // audio unused
             var reading = Duration.zero
             _ = try pipeline.push(reading: reader, readingTime: &reading, onFrame: { _ in }, emit: { _ in true })
             pipeline.finish(onFrame: { _ in }, emit: { _ in true })

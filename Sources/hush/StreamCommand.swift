@@ -44,11 +44,10 @@ struct StreamCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Flag(help: "Emit the raw stream (input delayed by 256 samples) instead of aligning it with the input.")
+    @Flag(help: "Emit the raw stream (the input delayed by the engine's 16 ms) instead of aligning it with the input.")
     var noDelayCompensation = false
 
-    @Flag(help: "Keep DC and rumble: skip the DC blocker (a 30 Hz high-pass) that runs before analysis.")
-    var keepDc = false
+    @OptionGroup var audioPath: AudioPathOptions
 
     @Flag(help: "Print per-frame statistics on stderr: executed/dense MACs, active fraction, frame time.")
     var stats = false
@@ -66,7 +65,8 @@ struct StreamCommand: ParsableCommand {
         let denoiser = try runReportingErrors { try modelOptions.makeDenoiser() }
         let stream = try runReportingErrors {
             try PCMStream(denoiser: denoiser, format: format, channels: channels, rate: rate,
-                          compensatesDelay: !noDelayCompensation, removesDC: !keepDc)
+                          compensatesDelay: !noDelayCompensation, removesDC: !audioPath.keepDc,
+                          fullBand: audioPath.fullBand)
         }
         if channels > 1 { printError("note: \(channels) channels downmixed to mono; output is mono") }
         if verbose { printError(StreamReport.setup(stream)) }

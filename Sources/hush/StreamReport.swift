@@ -25,8 +25,11 @@ enum StreamReport {
             + (stream.compensatesDelay
                 ? "delay compensation on: the first \(stream.skippedSamples) output samples (model rate) are dropped and the "
                     + "tail is flushed at end of input (output aligned with hush denoise)"
-                : "delay compensation off: output is the input delayed by \(d.outputDelay) model-rate samples; "
-                    + "as many are dropped at end of input")
+                : "delay compensation off: output is the input delayed by \(stream.pipeline.leadingSilence) samples "
+                    + "(\(d.outputDelay) at the model rate); as many are dropped at end of input")
+            + (stream.pipeline.keepsFullBand
+                ? "\nfull band: above \(c.sampleRate / 2) Hz the input's own band is kept, scaled by the model's 6–8 kHz gain"
+                : stream.rate > c.sampleRate ? "\nfull band off: output cut at \(c.sampleRate / 2) Hz" : "")
     }
 
     static func summary(_ stream: PCMStream, monitor: FrameMonitor, outcome: StreamLoop.Outcome) -> String {

@@ -224,6 +224,23 @@ public struct NetworkState {
     /// The mask of the last frame, `bins` values in (0, 1).
     public var lastMask: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: maskBuffer, count: config.bins) }
 
+    /// The amplitude gain the last frame applied to the bins in `range` (clamped to the model's
+    /// bins) taken together: `sqrt(Σ gain²·|X|² / Σ |X|²)`, with each bin's gain
+    /// `floor + (1 − floor)·mask` and |X|² from the frame's log-power features; 1 for an empty
+    /// range. Weighting by energy makes it the fraction of the band's energy the frame kept, which
+    /// is what `DenoisePipeline`'s full band carries over to the band above the model's.
+    public func lastBandGain(bins range: Range<Int>) -> Float {
+        var kept: Float = 0
+        var total: Float = 0
+        for f in range.clamped(to: 0..<config.bins) {
+            let power = LibM.exp(features[f])
+            let gain = gainFloor + (1 - gainFloor) * maskBuffer[f]
+            kept += gain * gain * power
+            total += power
+        }
+        return total > 0 ? (kept / total).squareRoot() : 1
+    }
+
     /// The active channels of block `i` in the last frame, ascending.
     public func lastActiveChannels(block i: Int) -> UnsafeBufferPointer<Int32> {
         UnsafeBufferPointer(start: active + i * config.convChannels, count: activeCounts[i])
@@ -454,6 +471,8 @@ public final class GatedNetwork: SpectralStage {
     public func setAttenuationLimit(_ dB: Float) throws(HushError) { try state.pointee.setAttenuationLimit(dB) }
     /// The mask of the last frame, `bins` values in (0, 1).
     public var lastMask: UnsafeBufferPointer<Float> { state.pointee.lastMask }
+    /// The gain the last frame applied to `range` as a whole (`NetworkState.lastBandGain(bins:)`).
+    public func lastBandGain(bins range: Range<Int>) -> Float { state.pointee.lastBandGain(bins: range) }
     /// The active channels of block `i` in the last frame, ascending.
     public func lastActiveChannels(block i: Int) -> UnsafeBufferPointer<Int32> {
         state.pointee.lastActiveChannels(block: i)
