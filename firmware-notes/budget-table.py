@@ -21,6 +21,10 @@ import subprocess
 import sys
 import zlib
 
+# The one Python MAC formula (standard library only) lives with the training code.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "training"))
+import macformula  # noqa: E402
+
 BUDGETS = [1.0, 0.75, 0.5, 0.375, 0.25, 0.125]
 # Sustained multiply-accumulates per cycle, the stated assumptions behind the MHz table.
 CORES = [
@@ -130,8 +134,7 @@ def main():
 
     # MACs per frame (training/FORMAT.md, "MAC accounting"): executed at budget b is bounded by
     # every block running its full cap of ceil(b*C) channels.
-    dense = 2 * F * R + B * (2 * R * C + K * C)
-    fixed = 2 * F * R + B * (R * G + G * C)
+    dense = macformula.dense_macs_per_frame(R, C, G, B, K, F)
     print("\n## MACs per frame and clock needed (worst case: every block at its channel cap)")
     header = "| budget | cap/C | MACs/frame | % of dense | MMAC/s |"
     header += "".join(f" MHz {name} |" for name, _, _ in CORES)
@@ -140,8 +143,8 @@ def main():
     print(f"| dense (no gates) | {C}/{C} | {dense} | 100.0 | {dense * fps / 1e6:.2f} |"
           + "".join(f" {dense * fps / mac / 1e6:.1f} |" for _, mac, _ in CORES))
     for b in BUDGETS:
-        cap = min(C, max(1, math.ceil(b * C - 1e-6)))
-        macs = fixed + B * cap * (2 * R + K)
+        cap = macformula.budget_k(b, C)
+        macs = macformula.executed_macs_per_frame(R, C, G, B, K, [cap] * B, F)
         print(f"| {b:g} | {cap}/{C} | {macs} | {100 * macs / dense:.1f} | {macs * fps / 1e6:.2f} |"
               + "".join(f" {macs * fps / mac / 1e6:.1f} |" for _, mac, _ in CORES))
     for name, mac, what in CORES:
@@ -150,8 +153,8 @@ def main():
     print(f"\nnon-network work per frame (M7 estimate): {other} cycles = "
           f"{other * fps / 1e6:.1f} MHz (2 real FFTs at {FFT_CYCLES} cycles, {2 * F} logf/expf at "
           f"{TRANSCENDENTAL_CYCLES} cycles, windows, overlap-add, mask)")
-    print(f"gate work, always executed: {B * (R * G + G * C)} MACs/frame; front/back-end: "
-          f"{2 * F * R} MACs/frame")
+    print(f"gate work, always executed: {B * macformula.gate_macs_per_block(R, C, G)} MACs/frame; "
+          f"front/back-end: {macformula.end_macs_per_frame(R, F)} MACs/frame")
 
     # int8: one byte per weight plus one f32 scale per output row of each matrix.
     row_scales = R + B * (G + C + C + R) + F

@@ -21,6 +21,7 @@ import torch
 
 import container
 import hushnet
+import macformula
 from reference import Reference
 
 
@@ -81,7 +82,7 @@ def make_static(m, speech_dir, b, n_mix=64):
     x, _ = train.Mixer(speech, seed=12345).batch(0, n_mix)
     with torch.no_grad():
         _, _, aux = m(x, budget=1.0)
-        k = hushnet.budget_k(b, m.C)
+        k = macformula.budget_k(b, m.C)
         for blk, (_, hard, _) in zip(m.blocks, aux):
             freq = hard.mean((0, 1))
             keep = torch.topk(freq, k).indices
@@ -104,11 +105,11 @@ def main():
         a.prefix = a.prefix + "_static"
     ref = Reference(md, t)
     R, C, G, B, K = m.R, m.C, m.G, m.B, m.K
-    dense = hushnet.dense_macs_per_frame(R, C, G, B, K)
+    dense = macformula.dense_macs_per_frame(R, C, G, B, K, hushnet.BINS)
     files = sorted(glob.glob(os.path.join(a.evaldir, "noisy", "*.wav")))
     fps = hushnet.SR / hushnet.HOP
     summary = {"model": a.model, "dense_macs_per_frame": dense, "dense_mmac_s": dense * fps / 1e6,
-               "gate_macs_per_frame": B * (R * G + G * C), "budgets": {}}
+               "gate_macs_per_frame": B * macformula.gate_macs_per_block(R, C, G), "budgets": {}}
     for b in a.budgets:
         tag = f"{a.prefix}_b{int(round(b * 100)):03d}"
         if a.static_from:

@@ -23,6 +23,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as Fn
 
+from macformula import budget_k
+
 SR = 16000
 N_FFT = 512
 HOP = 256
@@ -81,10 +83,6 @@ def limited_gain(mask, attenuation_limit_db):
         return mask
     f = gain_floor(attenuation_limit_db)
     return f + (1.0 - f) * mask
-
-
-def budget_k(b, C):
-    return max(1, min(C, int(math.ceil(b * C - 1e-6))))
 
 
 class PReLU(nn.Module):
@@ -217,15 +215,6 @@ class HushNet(nn.Module):
         mask, aux = self.mask_from_spec(X, budget, tau)
         y = istft(limited_gain(mask, self.attenuation_limit_db) * X)
         return y, mask, aux
-
-
-def dense_macs_per_frame(R, C, G, B, K, F=BINS):
-    return F * R + B * (R * C + K * C + C * R) + R * F
-
-
-def executed_macs_per_frame(R, C, G, B, K, active_counts, F=BINS):
-    """active_counts: iterable of |A_i| for the B blocks of one frame."""
-    return F * R + sum(R * G + G * C + a * (R + K + R) for a in active_counts) + R * F
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 import hushnet
+import macformula
 
 FPS = hushnet.SR / hushnet.HOP  # frames per second (62.5)
 
@@ -18,7 +19,7 @@ FPS = hushnet.SR / hushnet.HOP  # frames per second (62.5)
 def table(R, C, G, B, K, F=hushnet.BINS):
     rows = [("frontend 1x1 F->R", F * R, F * R + R)]
     for i in range(B):
-        rows += [(f"block {i} gate R->G->C", R * G + G * C, R * G + G + G * C + C),
+        rows += [(f"block {i} gate R->G->C", macformula.gate_macs_per_block(R, C, G), R * G + G + G * C + C),
                  (f"block {i} pw1 R->C", R * C, R * C + C + C),  # + PReLU slopes
                  (f"block {i} dw K={K} d={2 ** (i % 3)}", K * C, K * C + C + C),
                  (f"block {i} pw2 C->R", C * R, C * R + R)]
@@ -109,8 +110,8 @@ def main():
         a_ = agg.setdefault(key, [0, 0, 0]); a_[0] += mac; a_[1] += par; a_[2] += 1
     for key, (mac, par, n) in agg.items():
         print(f"| {key}{' (x%d blocks)' % n if n > 1 else ''} | {mac} | {par} |")
-    dense = hushnet.dense_macs_per_frame(R, C, G, B, K)
-    gates = B * (R * G + G * C)
+    dense = macformula.dense_macs_per_frame(R, C, G, B, K, hushnet.BINS)
+    gates = B * macformula.gate_macs_per_block(R, C, G)
     n_params = sum(p for _, _, p in rows)
     n_model = sum(v.size for v in hushnet.export_tensors(m).values())
     print(f"\nDense (FORMAT.md, no gates): {dense} MACs/frame = {dense * FPS / 1e6:.2f} MMAC/s")
@@ -118,8 +119,8 @@ def main():
     print(f"Parameters: {n_params} (exported tensors: {n_model})")
     print(f"Algorithmic latency: n_fft = {hushnet.N_FFT} samples = {hushnet.N_FFT / hushnet.SR * 1000:.0f} ms")
     for b in (1.0, 0.75, 0.5, 0.25):
-        k = hushnet.budget_k(b, C)
-        worst = hushnet.executed_macs_per_frame(R, C, G, B, K, [k] * B)
+        k = macformula.budget_k(b, C)
+        worst = macformula.executed_macs_per_frame(R, C, G, B, K, [k] * B, hushnet.BINS)
         print(f"  b={b:.2f}: cap k={k}, executed MACs/frame at most {worst} "
               f"({worst * FPS / 1e6:.2f} MMAC/s, {100 * worst / dense:.1f}% of dense)")
     # brute force
@@ -134,7 +135,7 @@ def main():
     for b in (1.0, 0.75, 0.5, 0.25):
         tot, gates_ = measure(m, x, b)
         act = [g.sum(-1).float().mean().item() for g in gates_]
-        analytic = hushnet.executed_macs_per_frame(R, C, G, B, K, act)
+        analytic = macformula.executed_macs_per_frame(R, C, G, B, K, act, hushnet.BINS)
         print(f"  b={b:.2f}: dense convs {tot['dense']:.0f}/frame (analytic {dense}), gates {tot['gates']:.0f} "
               f"(analytic {gates}), executed {tot['executed_gated'] + tot['gates']:.0f}/frame "
               f"(analytic from active counts {analytic:.0f}) = {(tot['executed_gated'] + tot['gates']) * FPS / 1e6:.2f} MMAC/s")

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 import container
+import macformula
 
 
 def check_metadata(md):
@@ -102,13 +103,11 @@ class Reference:
 
     def executed_macs(self, active):
         """active [T, B] active-channel counts -> executed MACs per frame (FORMAT.md formula)."""
-        R, G, C, K, F = self.R, self.G, self.C, self.K, self.F
-        per = F * R + self.B * (R * G + G * C) + active.sum(1) * (R + K + R) + R * F
-        return per
+        return np.array([macformula.executed_macs_per_frame(self.R, self.C, self.G, self.B, self.K,
+                                                            row, self.F) for row in active])
 
     def dense_macs(self):
-        R, C, K, F, B = self.R, self.C, self.K, self.F, self.B
-        return F * R + B * (R * C + K * C + C * R) + R * F
+        return macformula.dense_macs_per_frame(self.R, self.C, self.G, self.B, self.K, self.F)
 
 
 def load(path):

@@ -34,8 +34,6 @@ public struct FileDenoiseSummary: Sendable {
     public var keptAboveFullScale = false
     /// The network's totals (nil for a pass-through run).
     public var network: NetworkTotals?
-    /// Per-frame statistics, when asked for (empty otherwise).
-    public var frameRecords: [FrameRecord] = []
 
     /// `processingSeconds / duration`: the network's real-time factor.
     public var realTimeFactor: Double { duration > 0 ? processingSeconds / duration : 0 }
@@ -62,14 +60,16 @@ public enum FileDenoiser {
     /// - Parameters:
     ///   - output: where to write, checked by `OutputPlan` before any work. When it replaces the
     ///     input (`--overwrite` in place) a 16-bit request keeps the input's format and subtype.
-    ///   - recordFrames: keep per-frame statistics for a report (this grows with the length).
+    ///   - onFrameRecord: called with each network frame's statistics, in order, as it runs (for a
+    ///     per-frame report; the caller streams them somewhere rather than keeping them, so memory
+    ///     does not grow with the length). Not called for a pass-through run.
     ///   - dithers: TPDF dither before rounding to an integer format.
     ///   - removesDC: run the input through the DC blocker (see `DenoisePipeline`).
     ///   - fullBand: keep the band above the model's Nyquist frequency (see `DenoisePipeline`).
     /// - Throws: `AudioFileError` for any input or output problem; nothing is written then.
     public static func run(inputPath: String, output: OutputFile, denoiser: Denoiser,
                            encoding: OutputEncoding = .pcm16,
-                           recordFrames: Bool = false, dithers: Bool = false,
+                           onFrameRecord: ((FrameRecord) -> Void)? = nil, dithers: Bool = false,
                            removesDC: Bool = true, fullBand: Bool = true) throws(AudioFileError) -> FileDenoiseSummary {
         let clock = ContinuousClock()
         let begin = clock.now
@@ -88,15 +88,14 @@ public enum FileDenoiser {
                                          channels: 1, dithers: dithers)
 
         let channels = reader.channels
-        var records: [FrameRecord] = []
         let network = denoiser.network
         let blocks = network?.model.configuration.blocks ?? 0
         var processing = 0.0, reading = Duration.zero, writing = Duration.zero
         var writeError: AudioFileError?
         func onFrame(_ seconds: Double) {
             processing += seconds
-            if recordFrames, let network {
-                records.append(FrameRecord(
+            if let onFrameRecord, let network {
+                onFrameRecord(FrameRecord(
                     executedMacs: network.lastFrame.executedMACs,
                     activeFraction: network.lastFrame.activeFraction,
                     activePerBlock: (0..<blocks).map { network.lastActiveChannels(block: $0).count }))
@@ -127,7 +126,7 @@ public enum FileDenoiser {
             duration: Double(count) / Double(reader.sampleRate), frames: denoiser.framesProcessed,
             latencyMilliseconds: denoiser.configuration.latencyMilliseconds,
             processingSeconds: processing,
-            sanitizedSamples: pipeline.sanitizedSamples, network: network?.totals, frameRecords: records)
+            sanitizedSamples: pipeline.sanitizedSamples, network: network?.totals)
         summary.samplesAboveFullScale = writer.samplesAboveFullScale
         summary.keptAboveFullScale = writer.keepsAboveFullScale
         summary.readingSeconds = reading.seconds

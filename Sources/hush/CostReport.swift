@@ -3,6 +3,11 @@ import Hush
 import HushAudio
 
 /// The JSON written by `--report`: the run, the network's cost, and per-frame detail.
+///
+/// The per-frame detail is not held here: a `FrameLog` encodes each frame's record into a scratch
+/// file as the run goes, and `write` splices it into the encoded totals (which sort around it and
+/// are known only at the end). Memory does not grow with the length, and the bytes are those of
+/// encoding everything at once.
 struct CostReport: Encodable {
     struct Block: Encodable {
         var index: Int
@@ -26,7 +31,8 @@ struct CostReport: Encodable {
     var processingSeconds: Double
     var realTimeFactor: Double
     var blocks: [Block]
-    var perFrame: [FrameRecord]
+    /// Always empty: it marks where `write` splices in the `FrameLog`'s records.
+    var perFrame: [FrameRecord] = []
 
     init(summary: FileDenoiseSummary, totals: NetworkTotals, network: GatedNetwork) {
         let c = network.model.configuration
@@ -46,20 +52,73 @@ struct CostReport: Encodable {
             Block(index: i, dilation: c.dilations[i], meanActiveFraction: totals.meanActiveFraction(block: i),
                   minActiveFraction: totals.activeFractionMin[i], maxActiveFraction: totals.activeFractionMax[i])
         }
-        perFrame = summary.frameRecords
     }
 
-    /// Writes the report to a checked output (temporary file and rename for a regular file).
-    func write(to output: OutputFile) throws {
+    /// The one encoder setup, shared by the totals and each per-frame record so they splice.
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
-        let bytes: Data
+        return encoder
+    }
+
+    /// Writes the report, `frames` spliced in as `per_frame`, to a checked output (temporary file
+    /// and rename for a regular file).
+    func write(to output: OutputFile, frames: FrameLog) throws {
+        if let problem = frames.problem { throw ValidationFailure(message: problem) }
+        let totals: [UInt8]
         do {
-            bytes = try encoder.encode(self)
+            totals = [UInt8](try Self.encoder().encode(self))
         } catch {
             throw ValidationFailure(message: "\(output.path): cannot encode report")
         }
-        try runReportingErrors { try output.write(bytes + Data("\n".utf8)) }
+        // Keys are unique and no value is a string, so the empty array's key occurs once.
+        guard let marker = totals.firstRange(of: Array(#""per_frame":[]"#.utf8)) else {
+            throw ValidationFailure(message: "\(output.path): cannot encode report")
+        }
+        let split = marker.upperBound - 1  // just before the empty array's "]"
+        try runReportingErrors {
+            let session = try output.open()
+            try session.write(Array(totals[..<split]))
+            try frames.copy(to: session)
+            try session.write(Array(totals[split...]) + Array("\n".utf8))
+            try session.commit()
+        }
     }
+}
+
+/// The per-frame records of a run, each encoded as it comes (the bytes `JSONEncoder` gives the
+/// same record inside the array, comma-separated) into a scratch file: constant memory on any
+/// length. Created before the run, so a report whose scratch file cannot be made fails first.
+final class FrameLog {
+    private let scratch: ScratchFile
+    private let encoder = CostReport.encoder()
+    private var count = 0
+    private let path: String
+    /// The first failure to record a frame, as a one-line message; later frames are dropped and
+    /// `write` reports it.
+    private(set) var problem: String?
+
+    /// A log for the report `output`.
+    init(for output: OutputFile) throws(AudioFileError) {
+        scratch = try ScratchFile(for: output)
+        path = output.path
+    }
+
+    /// Appends one frame's record.
+    func append(_ record: FrameRecord) {
+        guard problem == nil else { return }
+        do {
+            if count > 0 { try scratch.append(CollectionOfOne(UInt8(ascii: ","))) }
+            try scratch.append(try encoder.encode(record))
+            count += 1
+        } catch let error as AudioFileError {
+            problem = error.description
+        } catch {
+            problem = "\(path): cannot encode report"
+        }
+    }
+
+    /// Writes the records so far to `session`.
+    func copy(to session: OutputSession) throws(AudioFileError) { try scratch.copy(to: session) }
 }

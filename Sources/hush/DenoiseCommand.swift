@@ -81,10 +81,11 @@ struct DenoiseCommand: ParsableCommand {
             if let reference { _ = try AudioFileReader(path: reference) }
             return files
         }
+        let frameLog = try runReportingErrors { try report.map { _ in try FrameLog(for: outputs[1]) } }
         let summary = try runReportingErrors {
             try FileDenoiser.run(inputPath: input, output: outputs[0], denoiser: denoiser,
-                                 encoding: encoding, recordFrames: report != nil, dithers: dither,
-                                 removesDC: !audioPath.keepDc, fullBand: audioPath.fullBand)
+                                 encoding: encoding, onFrameRecord: frameLog.map { log in { log.append($0) } },
+                                 dithers: dither, removesDC: !audioPath.keepDc, fullBand: audioPath.fullBand)
         }
         if summary.inputChannels > 1 {
             printError("note: \(summary.inputChannels) channels downmixed to mono; output is mono")
@@ -102,8 +103,8 @@ struct DenoiseCommand: ParsableCommand {
         say(SummaryLine.denoise(summary, output: output))
         if let network = denoiser.network, let totals = summary.network {
             say(SummaryLine.cost(totals, configuration: network.model.configuration, budget: network.budget))
-            if report != nil {
-                try CostReport(summary: summary, totals: totals, network: network).write(to: outputs[1])
+            if let frameLog {
+                try CostReport(summary: summary, totals: totals, network: network).write(to: outputs[1], frames: frameLog)
             }
         }
         if let reference {

@@ -81,10 +81,23 @@ public struct ModelShape: Sendable, Equatable {
         dB == .infinity ? 0 : LibM.exp(-dB * (2.302585093 / 20))
     }
 
+    // The MAC closed form (training/FORMAT.md, "MAC accounting"). Its Python twin is
+    // training/macformula.py; MACAccountingTests holds the two together through the fixture
+    // training/golden/macs.json, and holds the engine's own count to `executedMACsPerFrame`.
+
     /// Multiply-accumulates per frame with every channel computed and no gates.
     public var denseMACsPerFrame: Int {
-        2 * bins * residualChannels
-            + blocks * (2 * residualChannels * convChannels + kernelSize * convChannels)
+        endMACsPerFrame + blocks * convChannels * macsPerActiveChannel
+    }
+
+    /// Front-end (F → R) plus back-end (R → F) multiply-accumulates per frame; never gated.
+    public var endMACsPerFrame: Int { 2 * bins * residualChannels }
+
+    /// Multiply-accumulates of one gated frame whose blocks ran `activeCounts` channels (one count
+    /// per block), gate work included.
+    public func executedMACsPerFrame(activeCounts: some Collection<Int>) -> Int {
+        precondition(activeCounts.count == blocks, "one active count per block")
+        return activeCounts.reduce(endMACsPerFrame) { $0 + gateMACsPerBlock + $1 * macsPerActiveChannel }
     }
 
     /// Gate multiply-accumulates per block per frame.

@@ -80,6 +80,7 @@ public enum PESQ {
         PESQInputFilters.alignLevel(&degraded, maxSamples: maxSamples, rate: rate, fft: fft)
         PESQInputFilters.applyReceiveFilter(&reference, wideBand: wideBand, revision: revision, rate: rate, fft: fft)
         PESQInputFilters.applyReceiveFilter(&degraded, wideBand: wideBand, revision: revision, rate: rate, fft: fft)
+        fft.discardTransforms()
         // The perceptual model works on these; alignment on a further filtered copy.
         var modelReference = reference.data, modelDegraded = degraded.data
 
@@ -87,8 +88,15 @@ public enum PESQ {
         PESQInputFilters.prepareForAlignment(&degraded, rate: rate)
         PESQVAD.analyse(&reference, downsample: rate.downsample)
         PESQVAD.analyse(&degraded, downsample: rate.downsample)
-        var alignment = PESQAlignment(reference: reference, degraded: degraded, rate: rate, fft: fft)
-        alignment.run()
+        let utterances: PESQUtterances
+        do {
+            var alignment = PESQAlignment(reference: reference, degraded: degraded, rate: rate, fft: fft)
+            alignment.run()
+            utterances = alignment.utterances
+        }
+        // The alignment's filtered copies are done with: freed before the perceptual model runs.
+        reference.data = []
+        degraded.data = []
 
         // Both signals are zero-padded to the longer one.
         let paddedLength = maxSamples + pad
@@ -96,6 +104,6 @@ public enum PESQ {
         modelDegraded.append(contentsOf: repeatElement(0, count: paddedLength - modelDegraded.count))
         return try PESQPerceptualModel(rate: rate, fft: fft)
             .rawScore(reference: modelReference, degraded: modelDegraded, maxSamples: maxSamples,
-                      utterances: alignment.utterances)
+                      utterances: utterances)
     }
 }

@@ -27,6 +27,21 @@ final class PESQFFT {
         transform(size).inverse(spectrum, into: &output)
     }
 
+    /// The first `count` points of the inverse transform, into `output`.
+    func inverse(_ spectrum: [Float], size: Int, count: Int, into output: UnsafeMutablePointer<Float>) {
+        transform(size).inverse(spectrum, count: count, into: output)
+    }
+
+    /// The first `count` points of the inverse transform, in order, to `visit` (index, value).
+    func inverse(_ spectrum: [Float], size: Int, count: Int, visit: (Int, Float) -> Void) {
+        transform(size).inverse(spectrum, count: count, visit: visit)
+    }
+
+    /// Drops the cached transforms. The whole-signal filters use one the size of the padded
+    /// signal (hundreds of MB for long files) that nothing after them needs; the small ones are
+    /// rebuilt on first use.
+    func discardTransforms() { transforms.removeAll() }
+
     /// Power spectrum |X_k|² for k < size/2 of `input[0..<size]` times `window`; bin 0 is
     /// zeroed because the perceptual model ignores DC.
     func windowedPower(_ input: UnsafePointer<Float>, window: [Float], into power: inout [Float]) {

@@ -25,6 +25,18 @@ enum PESQInputFilters {
     static func applyCurve(_ data: inout [Float], samples: Int,
                            _ curve: [(frequency: Double, gain: Double)],
                            rate: PESQRate, fft: PESQFFT) {
+        let filtered = curveSpectrum(data, samples: samples, curve, rate: rate, fft: fft)
+        data.withUnsafeMutableBufferPointer {
+            fft.inverse(filtered.spectrum, size: filtered.size, count: filtered.count,
+                        into: $0.baseAddress! + rate.searchBuffer)
+        }
+    }
+
+    /// The spectrum of the signal part of `data` times the gain curve (`applyCurve` before its
+    /// inverse transform), its transform size, and the signal part's length.
+    private static func curveSpectrum(_ data: [Float], samples: Int,
+                                      _ curve: [(frequency: Double, gain: Double)], rate: PESQRate,
+                                      fft: PESQFFT) -> (spectrum: [Float], size: Int, count: Int) {
         let sb = rate.searchBuffer
         let n = samples - 2 * sb + rate.dataPadding
         let size = nextPowerOfTwo(n)
@@ -38,9 +50,7 @@ enum PESQInputFilters {
             spectrum[2 * i] *= factor
             spectrum[2 * i + 1] *= factor
         }
-        var time: [Float] = []
-        fft.inverse(spectrum, size: size, into: &time)
-        for i in 0..<n { data[sb + i] = time[i] }
+        return (spectrum, size, n)
     }
 
     /// Cascaded direct-form-II biquads over `data[range]`, in single precision.
@@ -63,9 +73,14 @@ enum PESQInputFilters {
     static func alignLevel(_ signal: inout PESQSignal, maxSamples: Int, rate: PESQRate,
                            fft: PESQFFT) {
         let sb = rate.searchBuffer, pad = rate.dataPadding
-        var filtered = signal.data
-        applyCurve(&filtered, samples: signal.samples, PESQFilters.levelAlignment, rate: rate, fft: fft)
-        let power = Float(powerOf(filtered, sb, signal.samples - sb + pad, maxSamples - 2 * sb + pad))
+        // The filtered signal matters only through its power, so its points are summed as the
+        // inverse transform yields them (`powerOf` over sb..<samples − sb + pad: the same points
+        // in the same order, squared in single and summed in double) instead of being stored.
+        let filtered = curveSpectrum(signal.data, samples: signal.samples, PESQFilters.levelAlignment,
+                                     rate: rate, fft: fft)
+        var sum = 0.0
+        fft.inverse(filtered.spectrum, size: filtered.size, count: filtered.count) { _, h in sum += Double(h * h) }
+        let power = Float(sum / Double(maxSamples - 2 * sb + pad))
         let scale = Float((targetPower / Double(power)).squareRoot())
         for i in 0..<signal.samples { signal.data[i] *= scale }
     }

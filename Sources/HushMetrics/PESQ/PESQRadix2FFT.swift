@@ -10,11 +10,9 @@ final class PESQRadix2FFT {
     let size: Int
     /// cos/sin of 2πc/N for c < N/2, in single precision as the reference tabulates them.
     private let twiddles: UnsafeMutablePointer<Float>
-    /// Bit-reversed twiddle index per butterfly group.
-    private let butterflies: UnsafeMutablePointer<Int>
-    /// Output point c of the transform sits at point `permutation[c]` before the reference's
-    /// final bit-reversal swaps (an involution); reading through it replaces the swaps.
-    private let permutation: UnsafeMutablePointer<Int>
+    /// Bit-reversed twiddle index per butterfly group. 32-bit: at the sizes PESQ's whole-signal
+    /// filters reach (2^24 points for 10 min at 16 kHz) every byte per point is 16 MB.
+    private let butterflies: UnsafeMutablePointer<Int32>
     private let work: UnsafeMutablePointer<Float>
 
     init(size: Int) {
@@ -32,15 +30,9 @@ final class PESQRadix2FFT {
         butterflies.initialize(repeating: 0, count: groups)
         var l = 1, k = size / 4
         while k >= 1 {
-            for c in 0..<l { butterflies[c + l] = butterflies[c] + k }
+            for c in 0..<l { butterflies[c + l] = butterflies[c] + Int32(k) }
             l <<= 1
             k >>= 1
-        }
-        permutation = .allocate(capacity: max(size, 1))
-        permutation.initialize(repeating: 0, count: max(size, 1))
-        for c in 0..<(size / 2) {
-            permutation[c] = butterflies[c] << 1
-            permutation[c + size / 2] = 1 + permutation[c]
         }
         work = .allocate(capacity: 2 * size + 2)
         work.initialize(repeating: 0, count: 2 * size + 2)
@@ -50,7 +42,16 @@ final class PESQRadix2FFT {
         twiddles.deallocate()
         butterflies.deallocate()
         work.deallocate()
-        permutation.deallocate()
+    }
+
+    /// Output point c of the transform sits at this point before the reference's final
+    /// bit-reversal swaps (an involution); reading through it replaces the swaps. Derived from
+    /// `butterflies` rather than tabulated: a table would be 8 bytes per point.
+    @inline(__always)
+    private func permuted(_ c: Int) -> Int {
+        guard size > 1 else { return 0 }
+        let half = size / 2
+        return c < half ? Int(butterflies[c]) << 1 : (Int(butterflies[c - half]) << 1) + 1
     }
 
     /// Complex transform of `work` (interleaved, `size` points) in place, in bit-reversed
@@ -87,7 +88,7 @@ final class PESQRadix2FFT {
         let x = work
         for c in groups {
             var k1 = c * 4 * step, k2 = k1 + 2 * step
-            let nc = butterflies[c] << 1
+            let nc = Int(butterflies[c]) << 1
             // With im negated, (r1 + re·r2) + im·i2 is the inverse butterfly's
             // (r1 + re·r2) − im·i2 exactly (negation is exact), and so on for all four.
             let re = twiddles[nc], im = inverse ? -twiddles[nc + 1] : twiddles[nc + 1]
@@ -136,7 +137,7 @@ final class PESQRadix2FFT {
         transform(inverse: false)
         if spectrum.count < size + 2 { spectrum = [Float](repeating: 0, count: size + 2) }
         for k in 0...(size / 2) {
-            let j = size > 1 ? permutation[k] : 0
+            let j = permuted(k)
             spectrum[2 * k] = work[2 * j]
             spectrum[2 * k + 1] = work[2 * j + 1]
         }
@@ -144,6 +145,20 @@ final class PESQRadix2FFT {
 
     /// Real inverse transform of bins 0…size/2 (Hermitian completion), divided by `size`.
     func inverse(_ spectrum: [Float], into output: inout [Float]) {
+        if output.count < size { output = [Float](repeating: 0, count: size) }
+        output.withUnsafeMutableBufferPointer { inverse(spectrum, count: size, into: $0.baseAddress!) }
+    }
+
+    /// The first `count` points of the inverse transform, written straight to `output` (a
+    /// whole-signal filter needs no size-long temporary).
+    func inverse(_ spectrum: [Float], count: Int, into output: UnsafeMutablePointer<Float>) {
+        inverse(spectrum, count: count) { output[$0] = $1 }
+    }
+
+    /// Hands the first `count` points of the inverse transform, in order, to `visit` (index,
+    /// value): for a caller that needs a sum over them, not the points.
+    @inline(__always)
+    func inverse(_ spectrum: [Float], count: Int, visit: (Int, Float) -> Void) {
         for i in 0...(size / 2) {
             work[2 * i] = spectrum[2 * i]
             work[2 * i + 1] = spectrum[2 * i + 1]
@@ -156,8 +171,7 @@ final class PESQRadix2FFT {
             }
         }
         transform(inverse: true)
-        if output.count < size { output = [Float](repeating: 0, count: size) }
         let scale = Float(size)
-        for i in 0..<size { output[i] = work[2 * (size > 1 ? permutation[i] : 0)] / scale }
+        for i in 0..<count { visit(i, work[2 * permuted(i)] / scale) }
     }
 }
