@@ -14,6 +14,9 @@ let package = Package(
         // examples/c/build.sh ships the archive as libhush.a.)
         .library(name: "CHush", type: .static, targets: ["CHush"]),
         .executable(name: "hush-kernel-bench", targets: ["HushKernelBench"]),
+        // libhush-stream.so for desktop hosts (Python, plug-ins, applications): include/hush_stream.h,
+        // the CLI's whole pipeline at any rate, plus hush.h's functions.
+        .library(name: "hush-stream", type: .dynamic, targets: ["CHushStream"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +50,11 @@ let package = Package(
         .target(
             name: "CHush",
             dependencies: ["Hush"]),
+        // The C API of include/hush_stream.h: DenoisePipeline (resampling, DC blocker, full band)
+        // behind @_cdecl functions, for the shared library.
+        .target(
+            name: "CHushStream",
+            dependencies: ["CHush", "Hush", "HushAudio"]),
         // Audio files (libsndfile), resampling (libsoxr), downmix, whole-file jobs.
         .target(
             name: "HushAudio",

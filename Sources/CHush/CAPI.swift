@@ -242,15 +242,9 @@ public struct CFrameStats {
 @_cdecl("hush_get_last_frame_stats")
 public func hush_get_last_frame_stats(_ state: OpaquePointer?, _ stats: UnsafeMutableRawPointer?) -> Int32 {
     guard let s = denoiser(state), let stats else { return CStatus.invalidArgument.rawValue }
-    let frames = s.pointee.framesProcessed
-    let network = s.pointee.network
-    let last = network.pointee.lastFrame
-    let ran = frames > 0
-    stats.storeBytes(of: UInt64(last.denseMACs), toByteOffset: 0, as: UInt64.self)
-    stats.storeBytes(of: ran ? UInt64(last.executedMACs) : 0, toByteOffset: 8, as: UInt64.self)
-    stats.storeBytes(of: ran ? last.activeFraction : 0, toByteOffset: 16, as: Float.self)
-    stats.storeBytes(of: network.pointee.budget, toByteOffset: 20, as: Float.self)
-    stats.storeBytes(of: UInt64(frames), toByteOffset: 24, as: UInt64.self)
+    let network = s.pointee.network.pointee
+    CFrameStats.store(lastFrame: network.lastFrame, budget: network.budget, frames: s.pointee.framesProcessed,
+                      into: stats)
     return CStatus.ok.rawValue
 }
 

@@ -1,7 +1,7 @@
 import Hush
 
-/// Status codes of include/hush.h (`hush_status`).
-enum CStatus: Int32, Error {
+/// Status codes of include/hush.h (`hush_status`), shared with include/hush_stream.h's target.
+public enum CStatus: Int32, Error {
     case ok = 0
     case invalidArgument = -1
     case invalidModel = -2
@@ -9,7 +9,7 @@ enum CStatus: Int32, Error {
     case fftUnavailable = -4
 
     /// The code for an engine error.
-    init(_ error: HushError) {
+    public init(_ error: HushError) {
         switch error {
         case .invalidConfiguration: self = .invalidArgument
         case .invalidModel: self = .invalidModel
@@ -21,7 +21,7 @@ enum CStatus: Int32, Error {
     /// Runs `body` and returns its status: `.ok` when it returns, the engine error's code when
     /// it throws. The closure is non-escaping, so this allocates nothing.
     @inline(__always)
-    static func running(_ body: () throws(HushError) -> Void) -> Int32 {
+    public static func running(_ body: () throws(HushError) -> Void) -> Int32 {
         do {
             try body()
             return CStatus.ok.rawValue
@@ -80,3 +80,18 @@ func modelFile(_ bytes: UnsafePointer<UInt8>?, _ size: UInt) -> Result<ModelFile
 /// Largest sample count accepted in one call: far beyond any real buffer, small enough that no
 /// size arithmetic (counts × 4 bytes, count + hop) can overflow.
 let maximumSampleCount = UInt(Int.max / 16)
+
+/// Writing one `hush_frame_stats` field by field at its C offsets, for both C APIs.
+extension CFrameStats {
+    /// Stores a network's last frame and budget after `frames` frames (before any frame only the
+    /// dense count and the budget are non-zero).
+    public static func store(lastFrame last: FrameStatistics, budget: Float, frames: Int,
+                             into stats: UnsafeMutableRawPointer) {
+        let ran = frames > 0
+        stats.storeBytes(of: UInt64(last.denseMACs), toByteOffset: 0, as: UInt64.self)
+        stats.storeBytes(of: ran ? UInt64(last.executedMACs) : 0, toByteOffset: 8, as: UInt64.self)
+        stats.storeBytes(of: ran ? last.activeFraction : 0, toByteOffset: 16, as: Float.self)
+        stats.storeBytes(of: budget, toByteOffset: 20, as: Float.self)
+        stats.storeBytes(of: UInt64(frames), toByteOffset: 24, as: UInt64.self)
+    }
+}
