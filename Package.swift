@@ -17,6 +17,8 @@ let package = Package(
         // libhush-stream.so for desktop hosts (Python, plug-ins, applications): include/hush_stream.h,
         // the CLI's whole pipeline at any rate, plus hush.h's functions.
         .library(name: "hush-stream", type: .dynamic, targets: ["CHushStream"]),
+        // libhush-ladspa.so: the LADSPA plug-in (PipeWire/PulseAudio filter chains, sox, Ardour …).
+        .library(name: "hush-ladspa", type: .dynamic, targets: ["HushLADSPA"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,6 +57,11 @@ let package = Package(
         .target(
             name: "CHushStream",
             dependencies: ["CHush", "Hush", "HushAudio"]),
+        // The LADSPA plug-in: C glue (ladspa.h from Debian's ladspa-sdk) over hush_stream.h.
+        .target(
+            name: "HushLADSPA",
+            dependencies: ["CHushStream"],
+            cSettings: [.headerSearchPath("../../include")]),
         // Audio files (libsndfile), resampling (libsoxr), downmix, whole-file jobs.
         .target(
             name: "HushAudio",

@@ -1,0 +1,69 @@
+"""WAV ↔ raw float helpers for scripts/test-ladspa, standard library only (CI has no numpy).
+
+  wavio.py to-f32 IN.wav OUT.f32              16-bit PCM (x / 32768, as libsndfile reads it) or
+                                             32-bit float WAV to raw little-endian float32
+  wavio.py compare REF.wav OUT LATENCY TOL LABEL
+      OUT (a .f32 raw file or a WAV) must be REF delayed by LATENCY samples: its first LATENCY
+      samples silent and the rest within TOL of REF (TOL 0: bit for bit), same length.
+"""
+import struct
+import sys
+from array import array
+
+
+def read_wav(path):
+    data = open(path, "rb").read()
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise SystemExit(f"{path}: not a WAV file")
+    fmt, pos, samples = None, 12, None
+    while pos + 8 <= len(data):
+        tag, size = data[pos:pos + 4], struct.unpack_from("<I", data, pos + 4)[0]
+        body = data[pos + 8:pos + 8 + size]
+        if tag == b"fmt ":
+            code, channels, _, _, _, bits = struct.unpack_from("<HHIIHH", body)
+            if code == 0xFFFE:
+                code = struct.unpack_from("<H", body, 24)[0]
+            fmt = (code, channels, bits)
+        elif tag == b"data":
+            samples = body
+        pos += 8 + size + (size & 1)
+    code, channels, bits = fmt
+    if channels != 1:
+        raise SystemExit(f"{path}: {channels} channels, expected mono")
+    if code == 1 and bits == 16:
+        return [x / 32768.0 for x in array("h", samples[: len(samples) // 2 * 2])]
+    if code == 3 and bits == 32:
+        out = array("f")
+        out.frombytes(samples[: len(samples) // 4 * 4])
+        return list(out)
+    raise SystemExit(f"{path}: format {code}/{bits} bits not handled")
+
+
+def read_any(path):
+    if path.endswith(".f32"):
+        out = array("f")
+        out.frombytes(open(path, "rb").read())
+        return list(out)
+    return read_wav(path)
+
+
+def main():
+    if sys.argv[1] == "to-f32":
+        array("f", read_wav(sys.argv[2])).tofile(open(sys.argv[3], "wb"))
+        return
+    _, _, ref_path, out_path, latency, tol, label = sys.argv
+    ref, out, latency, tol = read_wav(ref_path), read_any(out_path), int(latency), float(tol)
+    if len(out) != len(ref):
+        raise SystemExit(f"FAIL {label}: {len(out)} samples out, {len(ref)} in")
+    lead = max((abs(x) for x in out[:latency]), default=0.0)
+    worst = max((abs(a - b) for a, b in zip(out[latency:], ref)), default=0.0)
+    exact = tol == 0 and all(a == b for a, b in zip(out[latency:], ref))
+    ok = lead == 0 and (exact if tol == 0 else worst <= tol)
+    verdict = "identical" if exact else f"max |difference| {worst:.3g} (tolerance {tol:g})"
+    print(f"{'ok' if ok else 'FAIL'} {label}: latency {latency}, {len(ref) - latency} samples compared, {verdict}")
+    if not ok:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
