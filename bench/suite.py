@@ -39,6 +39,10 @@ def model_description(model):
     return f"`{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}` (sha256 {hashlib.sha256(data).hexdigest()[:12]}, metadata trained={trained})"
 
 
+# Everything after this line in bench/RESULTS.md is written by hand or by other scripts.
+KEEP_MARKER = "<!-- bench/run keeps everything below this line -->"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -206,7 +210,12 @@ Cost vs budget:
 
 ![hush plot at b=0.25](results/activity-b0.25.png)
 """
-    (ROOT / "bench" / "RESULTS.md").write_text(doc)
+    # Sections measured by other scripts (e.g. §8, dynamic vs static) follow a marker and are kept.
+    results_md = ROOT / "bench" / "RESULTS.md"
+    old = results_md.read_text() if results_md.exists() else ""
+    if KEEP_MARKER in old:
+        doc += "\n" + old[old.index(KEEP_MARKER):]
+    results_md.write_text(doc)
     excerpt = (f"From `bench/RESULTS.md` ({started}, `{a.command}`, model {model_text}; "
                f"held-out real speech, {len(cfg.eval_files)} files; quality by `hush eval`):\n"
                f"{UNTRAINED if untrained else ''}\n{main}\n\n"
