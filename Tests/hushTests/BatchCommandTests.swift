@@ -1,0 +1,143 @@
+import Foundation
+import HushAudio
+import Testing
+
+/// `hush denoise IN... -o OUTDIR`: the batch form, end to end.
+@Suite("hush denoise -o (batch)", .serialized)
+struct BatchCommandTests {
+    typealias CLI = DenoiseCommandTests
+
+    /// Writes `seconds` of the noisy fixture, from `offset`, at `gain`, to `path` (its folder made).
+    static func excerpt(_ path: String, offset: Double = 0, seconds: Double = 0.5, gain: Float = 1) throws {
+        let noisy = try AudioReader.read(path: CLI.noisy)
+        let start = Int(offset * Double(noisy.sampleRate))
+        let count = Int(seconds * Double(noisy.sampleRate))
+        let slice = noisy.samples[start..<start + count].map { $0 * gain }
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try AudioWriter.write(AudioBuffer(samples: slice, channels: 1, sampleRate: noisy.sampleRate), to: path)
+    }
+
+    /// Every file under `dir`, as paths relative to it, sorted.
+    static func tree(_ dir: String) throws -> [String] {
+        let walker = FileManager.default.enumerator(atPath: dir)!
+        var files: [String] = []
+        while let relative = walker.nextObject() as? String {
+            if walker.fileAttributes?[.type] as? FileAttributeType != .typeDirectory { files.append(relative) }
+        }
+        return files.sorted()
+    }
+
+    @Test("a bad file in the middle is reported, the rest are done, the exit status is 1")
+    func badFileInTheMiddle() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.excerpt(dir + "/in/a.wav")
+        try Data("RIFF, but not really a WAV file".utf8).write(to: URL(fileURLWithPath: dir + "/in/b.wav"))
+        try Self.excerpt(dir + "/in/c.wav", offset: 1)
+        let r = try CLI.hush(["denoise", "--pass-through", "--jobs", "1", "-o", dir + "/out", dir + "/in"])
+        #expect(r.status == 1, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("denoised 2 of 3 files"), "stdout: \(r.stdout)")
+        let failures = r.stderr.split(separator: "\n").filter { $0.hasPrefix("failed: ") }
+        #expect(failures.count == 1 && failures[0].contains("in/b.wav: not a readable audio file"), "stderr: \(r.stderr)")
+        #expect(try Self.tree(dir + "/out") == ["a.wav", "c.wav"])
+    }
+
+    @Test("folders are mirrored under OUTDIR; hidden and non-audio files are skipped; files keep their names")
+    func mirroredTree() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.excerpt(dir + "/in/x.wav")
+        try Self.excerpt(dir + "/in/sub/deep/y.wav", gain: 0.5)
+        try Self.excerpt(dir + "/in/.hidden.wav")
+        try Self.excerpt(dir + "/in/.git/z.wav")
+        try Data("notes".utf8).write(to: URL(fileURLWithPath: dir + "/in/notes.txt"))
+        try Self.excerpt(dir + "/loose.wav")
+        let r = try CLI.hush(["denoise", "--pass-through", "-o", dir + "/out", dir + "/in", dir + "/loose.wav",
+                              "--name-pattern", "{stem}-clean.{ext}"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(try Self.tree(dir + "/out") == ["loose-clean.wav", "sub/deep/y-clean.wav", "x-clean.wav"])
+        // Run again into a folder inside the input folder: the walk does not take its own outputs.
+        let again = try CLI.hush(["denoise", "--pass-through", "-o", dir + "/in/clean", dir + "/in"])
+        #expect(again.status == 0, "stderr: \(again.stderr)")
+        #expect(again.stdout.contains("denoised 2 of 2 files"), "stdout: \(again.stdout)")
+    }
+
+    @Test("--jobs 2 writes the same bytes as --jobs 1 (each job has its own denoiser)")
+    func jobsAreIndependent() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for i in 0..<6 {
+            try Self.excerpt(dir + "/in/f\(i).wav", offset: 0.2 * Double(i), seconds: 0.6, gain: 1 - 0.1 * Float(i))
+        }
+        for jobs in ["1", "2"] {
+            let r = try CLI.hush(["denoise", "--jobs", jobs, "-o", dir + "/out" + jobs, dir + "/in"])
+            #expect(r.status == 0, "stderr: \(r.stderr)")
+            #expect(r.stdout.contains("(RTF") && r.stdout.contains("\(jobs) job"), "stdout: \(r.stdout)")
+        }
+        let names = try Self.tree(dir + "/out1")
+        let others = try Self.tree(dir + "/out2")
+        #expect(names.count == 6 && others == names)
+        for name in names {
+            #expect(FileManager.default.contents(atPath: dir + "/out1/" + name)
+                    == FileManager.default.contents(atPath: dir + "/out2/" + name), "\(name)")
+        }
+    }
+
+    @Test("outputs are checked before any work: an input in OUTDIR, or an existing output, needs -f")
+    func refusedBeforeAnyWork() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.excerpt(dir + "/in/a.wav")
+        try Self.excerpt(dir + "/in/sub/b.wav", offset: 1)
+        let before = FileManager.default.contents(atPath: dir + "/in/a.wav")
+        // OUTDIR is the input folder: every output would replace its own input.
+        let inPlace = try CLI.hush(["denoise", "--pass-through", "-o", dir + "/in", dir + "/in"])
+        #expect(inPlace.status != 0 && inPlace.stderr.contains("output is the input file; pass --overwrite"),
+                "stderr: \(inPlace.stderr)")
+        #expect(FileManager.default.contents(atPath: dir + "/in/a.wav") == before)
+        #expect(try Self.tree(dir + "/in") == ["a.wav", "sub/b.wav"])
+        // One existing output stops the batch before anything is written, and the folders it
+        // made are removed again.
+        try FileManager.default.createDirectory(atPath: dir + "/out/sub", withIntermediateDirectories: true)
+        try Data("old".utf8).write(to: URL(fileURLWithPath: dir + "/out/sub/b.wav"))
+        let exists = try CLI.hush(["denoise", "--pass-through", "-o", dir + "/out", dir + "/in"])
+        #expect(exists.status != 0 && exists.stderr.contains("out/sub/b.wav: already exists"), "stderr: \(exists.stderr)")
+        #expect(try Self.tree(dir + "/out") == ["sub/b.wav"])
+        // Two inputs with one name would write one output twice.
+        let clash = try CLI.hush(["denoise", "--pass-through", "-o", dir + "/out2", dir + "/in/a.wav", dir + "/in/sub/b.wav",
+                                  "--name-pattern", "{stem}x.wav", dir + "/in/a.wav"])
+        #expect(clash.status != 0 && clash.stderr.contains("same file as another output"), "stderr: \(clash.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out2"))
+        // With -f the batch denoises in place.
+        let forced = try CLI.hush(["denoise", "--pass-through", "-f", "-o", dir + "/in", dir + "/in"])
+        #expect(forced.status == 0, "stderr: \(forced.stderr)")
+        #expect(try Self.tree(dir + "/in") == ["a.wav", "sub/b.wav"])
+    }
+
+    @Test("progress is one plain line per file when stderr is not a terminal")
+    func plainProgress() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for name in ["a", "b", "c"] { try Self.excerpt(dir + "/in/\(name).wav", seconds: 0.25) }
+        let r = try CLI.hush(["denoise", "--pass-through", "--jobs", "2", "-o", dir + "/out", dir + "/in"])
+        #expect(r.status == 0)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 3 && !r.stderr.contains("\r"), "stderr: \(r.stderr)")
+        for (i, line) in lines.enumerated() {
+            #expect(line.hasPrefix("[\(i + 1)/3] \(dir)/in/") && line.hasSuffix(": 0.25 s"), "\(line)")
+        }
+        #expect(r.stdout.contains("denoised 3 of 3 files") && r.stdout.contains("2 jobs"))
+    }
+
+    @Test("the two forms: two paths without -o is the single form; more need -o; batch-only options refused")
+    func forms() throws {
+        let three = try CLI.hush(["denoise", CLI.noisy, "a.wav", "b.wav"])
+        #expect(three.status != 0 && three.stderr.contains("a batch needs -o OUTDIR"))
+        let jobs = try CLI.hush(["denoise", "--jobs", "2", CLI.noisy, "/tmp/never.wav"])
+        #expect(jobs.status != 0 && jobs.stderr.contains("are for a batch"))
+        let report = try CLI.hush(["denoise", "--report", "r.json", "-o", "/tmp/never", CLI.noisy])
+        #expect(report.status != 0 && report.stderr.contains("not a batch"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never"))
+    }
+}
