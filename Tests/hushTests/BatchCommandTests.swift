@@ -141,3 +141,94 @@ struct BatchCommandTests {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never"))
     }
 }
+
+/// The recipes that take a batch past one machine with existing schedulers: the Slurm job-array
+/// script (run with the task variables set by hand, as Slurm would) and GNU parallel (when
+/// installed), both checked against one `hush denoise -o` over the whole list.
+@Suite("Sharding recipes (Slurm array, GNU parallel)", .serialized)
+struct ShardingRecipeTests {
+    typealias CLI = DenoiseCommandTests
+
+    /// A list of 7 short files, and the outputs of one batch over all of them.
+    static func listAndReference(_ dir: String) throws -> (list: String, files: [String]) {
+        var files: [String] = []
+        for i in 0..<7 {
+            let path = dir + "/in/f\(i).wav"
+            try BatchCommandTests.excerpt(path, offset: 0.1 * Double(i), seconds: 0.3)
+            files.append(path)
+        }
+        let list = dir + "/files.txt"
+        try (files.joined(separator: "\n") + "\n").write(toFile: list, atomically: true, encoding: .utf8)
+        let r = try CLI.hush(["denoise", "--pass-through", "-o", dir + "/reference", dir + "/in"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        return (list, files)
+    }
+
+    static func shell(_ script: String, environment: [String: String] = [:]) throws -> DenoiseCommandTests.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.currentDirectoryURL = URL(fileURLWithPath: CLI.repositoryRoot)
+        let out = Pipe(), err = Pipe()
+        (process.standardOutput, process.standardError) = (out, err)
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                     stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func expectSameOutputs(_ dir: String, _ folder: String) throws {
+        let names = try BatchCommandTests.tree(dir + "/reference")
+        let written = try BatchCommandTests.tree(folder)
+        #expect(names.count == 7 && written == names)
+        for name in names {
+            #expect(FileManager.default.contents(atPath: folder + "/" + name)
+                    == FileManager.default.contents(atPath: dir + "/reference/" + name), "\(name)")
+        }
+    }
+
+    @Test("3 Slurm array tasks (ids 4…6, as --array=4-6 numbers them) together denoise every file once")
+    func slurmArray() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (list, _) = try Self.listAndReference(dir)
+        var counts: [Int] = []
+        for task in 4...6 {
+            let r = try Self.shell("scripts/slurm-denoise.sbatch \(list) \(dir)/out --pass-through", environment: [
+                "SLURM_ARRAY_TASK_ID": "\(task)", "SLURM_ARRAY_TASK_MIN": "4", "SLURM_ARRAY_TASK_COUNT": "3",
+                "SLURM_CPUS_PER_TASK": "2", "HUSH": CLI.executable,
+            ])
+            #expect(r.status == 0, "stderr: \(r.stderr)")
+            counts.append(Int(r.stdout.split(separator: " ")[4]) ?? -1)
+        }
+        #expect(counts == [3, 2, 2])
+        try Self.expectSameOutputs(dir, dir + "/out")
+        // A failed file fails its task.
+        try Data("junk".utf8).write(to: URL(fileURLWithPath: dir + "/in/f0.wav"))
+        let bad = try Self.shell("scripts/slurm-denoise.sbatch \(list) \(dir)/out2 --pass-through", environment: [
+            "SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "3", "HUSH": CLI.executable,
+        ])
+        #expect(bad.status == 1 && bad.stderr.contains("failed: \(dir)/in/f0.wav"), "stderr: \(bad.stderr)")
+    }
+
+    static let parallelInstalled = FileManager.default.isExecutableFile(atPath: "/usr/bin/parallel")
+
+    @Test("GNU parallel, locally and in its --sshlogin form (':' is this machine), as the README shows it",
+          .enabled(if: parallelInstalled))
+    func gnuParallel() throws {
+        let dir = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (list, _) = try Self.listAndReference(dir)
+        let local = try Self.shell(
+            "parallel --will-cite -j 2 -N 3 \(CLI.executable) denoise --pass-through --jobs 1 -o \(dir)/local {} < \(list)")
+        #expect(local.status == 0, "stderr: \(local.stderr)")
+        try Self.expectSameOutputs(dir, dir + "/local")
+        let ssh = try Self.shell(
+            "parallel --will-cite -S 2/: -N 3 \(CLI.executable) denoise --pass-through --jobs 1 -o \(dir)/ssh {} < \(list)")
+        #expect(ssh.status == 0, "stderr: \(ssh.stderr)")
+        try Self.expectSameOutputs(dir, dir + "/ssh")
+    }
+}
