@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hush
 import HushAudio
+import Synchronization
 
 /// `hush denoise IN OUT`, or a batch: `hush denoise IN... -o OUTDIR` (files and folders).
 struct DenoiseCommand: ParsableCommand {
@@ -183,14 +184,24 @@ extension DenoiseCommand {
             return try (0..<count).map { _ in try makeDenoiser(model: model) }
         }
         let terminal = isatty(2) == 1
+        // A terminal line is redrawn at most 10 times a second (and at the end): a batch of
+        // thousands of tiny files would otherwise spend its time drawing.
+        let lastDrawn = Mutex<ContinuousClock.Instant?>(nil)
         let summary = BatchDenoiser.run(
             items, outputs: outputs, denoisers: denoisers,
             options: BatchOptions(encoding: encoding, dithers: dither, removesDC: !audioPath.keepDc,
                                   fullBand: audioPath.fullBand),
             onProgress: { progress in
                 if terminal {
+                    let now = ContinuousClock.now
+                    let due = lastDrawn.withLock { last in
+                        guard progress.finished == progress.total || last.map({ now - $0 >= .milliseconds(100) }) ?? true
+                        else { return false }
+                        last = now
+                        return true
+                    }
                     // One line, rewritten: carriage return, the line, clear to its end.
-                    FileHandle.standardError.write(Data(("\r" + progress.line + "\u{1B}[K").utf8))
+                    if due { FileHandle.standardError.write(Data(("\r" + progress.line + "\u{1B}[K").utf8)) }
                 } else {
                     printError(SummaryLine.batchFile(progress))
                 }

@@ -75,12 +75,17 @@ struct BatchCommandTests {
             #expect(r.status == 0, "stderr: \(r.stderr)")
             #expect(r.stdout.contains("(RTF") && r.stdout.contains("\(jobs) job"), "stdout: \(r.stdout)")
         }
-        let names = try Self.tree(dir + "/out1")
-        let others = try Self.tree(dir + "/out2")
-        #expect(names.count == 6 && others == names)
+        try Self.expectSameFiles(dir + "/out2", as: dir + "/out1", count: 6)
+    }
+
+    /// Expects `folder` to hold the same `count` files as `reference`, byte for byte.
+    static func expectSameFiles(_ folder: String, as reference: String, count: Int) throws {
+        let names = try tree(reference)
+        let written = try tree(folder)
+        #expect(names.count == count && written == names)
         for name in names {
-            #expect(FileManager.default.contents(atPath: dir + "/out1/" + name)
-                    == FileManager.default.contents(atPath: dir + "/out2/" + name), "\(name)")
+            #expect(FileManager.default.contents(atPath: folder + "/" + name)
+                    == FileManager.default.contents(atPath: reference + "/" + name), "\(name)")
         }
     }
 
@@ -164,30 +169,8 @@ struct ShardingRecipeTests {
         return (list, files)
     }
 
-    static func shell(_ script: String, environment: [String: String] = [:]) throws -> DenoiseCommandTests.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.currentDirectoryURL = URL(fileURLWithPath: CLI.repositoryRoot)
-        let out = Pipe(), err = Pipe()
-        (process.standardOutput, process.standardError) = (out, err)
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                     stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    static func expectSameOutputs(_ dir: String, _ folder: String) throws {
-        let names = try BatchCommandTests.tree(dir + "/reference")
-        let written = try BatchCommandTests.tree(folder)
-        #expect(names.count == 7 && written == names)
-        for name in names {
-            #expect(FileManager.default.contents(atPath: folder + "/" + name)
-                    == FileManager.default.contents(atPath: dir + "/reference/" + name), "\(name)")
-        }
+    static func shell(_ script: String, environment: [String: String] = [:]) throws -> CLI.Result {
+        try CLI.run("/bin/bash", ["-c", script], environment: environment, directory: CLI.repositoryRoot)
     }
 
     @Test("3 Slurm array tasks (ids 4…6, as --array=4-6 numbers them) together denoise every file once")
@@ -205,7 +188,7 @@ struct ShardingRecipeTests {
             counts.append(Int(r.stdout.split(separator: " ")[4]) ?? -1)
         }
         #expect(counts == [3, 2, 2])
-        try Self.expectSameOutputs(dir, dir + "/out")
+        try BatchCommandTests.expectSameFiles(dir + "/out", as: dir + "/reference", count: 7)
         // A failed file fails its task.
         try Data("junk".utf8).write(to: URL(fileURLWithPath: dir + "/in/f0.wav"))
         let bad = try Self.shell("scripts/slurm-denoise.sbatch \(list) \(dir)/out2 --pass-through", environment: [
@@ -225,10 +208,10 @@ struct ShardingRecipeTests {
         let local = try Self.shell(
             "parallel --will-cite -j 2 -N 3 \(CLI.executable) denoise --pass-through --jobs 1 -o \(dir)/local {} < \(list)")
         #expect(local.status == 0, "stderr: \(local.stderr)")
-        try Self.expectSameOutputs(dir, dir + "/local")
+        try BatchCommandTests.expectSameFiles(dir + "/local", as: dir + "/reference", count: 7)
         let ssh = try Self.shell(
             "parallel --will-cite -S 2/: -N 3 \(CLI.executable) denoise --pass-through --jobs 1 -o \(dir)/ssh {} < \(list)")
         #expect(ssh.status == 0, "stderr: \(ssh.stderr)")
-        try Self.expectSameOutputs(dir, dir + "/ssh")
+        try BatchCommandTests.expectSameFiles(dir + "/ssh", as: dir + "/reference", count: 7)
     }
 }
