@@ -8,7 +8,7 @@ import Synchronization
 struct DenoiseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "denoise",
-        abstract: "Denoise an audio file into a WAV or FLAC file.",
+        abstract: "Denoise an audio file into a WAV or FLAC file, or files and folders into a folder (-o).",
         discussion: """
             Reads any format libsndfile reads, at any rate and channel count. Several channels are \
             downmixed to mono (the output is mono); other rates are resampled to the model rate \
