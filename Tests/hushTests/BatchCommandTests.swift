@@ -144,16 +144,9 @@ struct BatchCommandTests {
         try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
         try AudioWriter.write(AudioBuffer(samples: samples, channels: 1, sampleRate: 16_000), to: dir + "/in/f00.wav")
         for i in 1..<20 { try FileManager.default.copyItem(atPath: dir + "/in/f00.wav", toPath: dir + "/in/f\(i).wav") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.executable)
-        process.arguments = ["denoise", "--jobs", "20", "-o", dir + "/out", dir + "/in"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        usleep(800_000)
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 128 + SIGINT)
+        let status = try CLI.interrupt(["denoise", "--jobs", "20", "-o", dir + "/out", dir + "/in"],
+                                       after: 800_000, with: SIGINT)
+        #expect(status == 128 + SIGINT)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out") == [])
     }
 

@@ -51,6 +51,20 @@ struct DenoiseCommandTests {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Starts `hush arguments`, sends `signalNumber` after `microseconds`, and returns its exit status.
+    static func interrupt(_ arguments: [String], after microseconds: UInt32, with signalNumber: Int32) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(microseconds)
+        kill(process.processIdentifier, signalNumber)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     static func scratch() throws -> String {
         let path = NSTemporaryDirectory() + "hush-cli-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
