@@ -49,17 +49,21 @@ public struct OutputFile: Sendable {
 
 /// What a command writes and reads, checked together before it starts.
 public enum OutputPlan {
-    /// One requested output: its path, and whether it may replace the audio input (only the
-    /// audio output of a command that denoises in place, and only with `overwrite`).
+    /// One requested output: its path, and which input it may replace (only the audio output of
+    /// a command that denoises in place, and only with `overwrite`).
     public struct Request: Sendable {
         /// The path as given (`-` is standard output).
         public var path: String
-        /// May be the same file as `inputs[0]` when `overwrite` is set.
-        public var mayReplaceInput: Bool
-        /// A request for `path`.
+        /// The index in `inputs` of the one input this output may be (when `overwrite` is set).
+        public var replaceableInput: Int?
+        /// A request for `path`, which may replace `inputs[0]` when `mayReplaceInput`.
         public init(_ path: String, mayReplaceInput: Bool = false) {
+            self.init(path, mayReplaceInputAt: mayReplaceInput ? 0 : nil)
+        }
+        /// A request for `path`, which may replace `inputs[index]` (a batch: each output its own input).
+        public init(_ path: String, mayReplaceInputAt index: Int?) {
             self.path = path
-            self.mayReplaceInput = mayReplaceInput
+            self.replaceableInput = index
         }
     }
 
@@ -71,24 +75,26 @@ public enum OutputPlan {
     /// - Throws: `AudioFileError` naming the first offending path.
     public static func check(inputs: [String], outputs: [Request],
                              overwrite: Bool) throws(AudioFileError) -> [OutputFile] {
-        var inputIdentities: [(path: String, identity: OutputFile.Identity, regular: Bool)] = []
-        for input in inputs {
+        // Identities in dictionaries, so that a batch of many thousand files checks in linear time.
+        var regularInputs: [OutputFile.Identity: [Int]] = [:]
+        for (index, input) in inputs.enumerated() {
             var info = stat()
             guard stat(input, &info) == 0 else { throw .notFound(path: input) }
             if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path: input) }
             guard access(input, R_OK) == 0 else {
                 throw .unreadable(path: input, reason: "permission denied")
             }
-            inputIdentities.append((input, .node(dev: UInt64(info.st_dev), ino: UInt64(info.st_ino)),
-                                    (info.st_mode & S_IFMT) == S_IFREG))
+            if (info.st_mode & S_IFMT) == S_IFREG {
+                regularInputs[.node(dev: UInt64(info.st_dev), ino: UInt64(info.st_ino)), default: []].append(index)
+            }
         }
         var planned: [OutputFile] = []
+        var plannedPaths: [OutputFile.Identity: String] = [:]
         for request in outputs {
             var file = try OutputFile.inspect(request.path)
-            for (index, input) in inputIdentities.enumerated()
-            where input.identity == file.identity && input.regular {
-                guard index == 0, request.mayReplaceInput else {
-                    throw .sameFile(path: request.path, other: input.path, otherIsInput: true)
+            for index in regularInputs[file.identity] ?? [] {
+                guard index == request.replaceableInput else {
+                    throw .sameFile(path: request.path, other: inputs[index], otherIsInput: true)
                 }
                 guard overwrite else { throw .wouldOverwriteInput(path: request.path) }
                 file = OutputFile(path: file.path, target: file.target, replacesInput: true,
@@ -96,13 +102,13 @@ public enum OutputPlan {
             }
             // Two outputs into one file would leave only the last; a terminal or /dev/null can
             // take both.
-            if let earlier = planned.first(where: { $0.identity == file.identity }),
-               !file.isCharacterDevice {
-                throw .sameFile(path: request.path, other: earlier.path, otherIsInput: false)
+            if !file.isCharacterDevice, let earlier = plannedPaths[file.identity] {
+                throw .sameFile(path: request.path, other: earlier, otherIsInput: false)
             }
             if case .regular(_, .some, _, _) = file.target, !overwrite {
                 throw .outputExists(path: request.path)
             }
+            if plannedPaths[file.identity] == nil { plannedPaths[file.identity] = request.path }
             planned.append(file)
         }
         return planned

@@ -14,7 +14,9 @@ public enum TemporaryFiles {
         let address = Atomic<Int>(0)
     }
 
-    private static let slots: [Slot] = (0..<16).map { _ in Slot() }
+    /// One slot per temporary file open at once: a batch has one per job (`--jobs`, every core
+    /// by default), so this is sized for a large machine rather than for one output at a time.
+    private static let slots: [Slot] = (0..<1024).map { _ in Slot() }
 
     /// Records `path` until `unregister`. If every slot is taken the file is simply not
     /// protected against signals (it is still removed on ordinary errors).

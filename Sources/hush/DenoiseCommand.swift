@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import Hush
 import HushAudio
+import Synchronization
 
-/// `hush denoise IN OUT`.
+/// `hush denoise IN OUT`, or a batch: `hush denoise IN... -o OUTDIR` (files and folders).
 struct DenoiseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "denoise",
-        abstract: "Denoise an audio file into a WAV or FLAC file.",
+        abstract: "Denoise an audio file into a WAV or FLAC file, or files and folders into a folder (-o).",
         discussion: """
             Reads any format libsndfile reads, at any rate and channel count. Several channels are \
             downmixed to mono (the output is mono); other rates are resampled to the model rate \
@@ -28,18 +29,41 @@ struct DenoiseCommand: ParsableCommand {
             Prints the run (duration, frames, latency, real-time factor) and the network's cost: \
             dense vs executed MMAC/s, the saving, and active-channel fractions per gated block.
 
+            Batch: with -o/--output-dir every argument is an input, a file or a folder (its audio \
+            files, subfolders included, hidden ones skipped), denoised into OUTDIR: a file keeps \
+            its name (--name-pattern), a folder's tree is mirrored under OUTDIR. --jobs N files run \
+            at once (default: every core), each on its own denoiser. All outputs are checked before \
+            any work, as above: an existing output without -f, or an output that is an input, stops \
+            the batch before anything is written. A file that then fails (not audio, truncated, \
+            unwritable) is reported and the rest go on; the exit status is 1 if any failed. \
+            Progress goes to stderr (one line rewritten on a terminal, a line per file otherwise), \
+            then a summary (files, hours of audio, wall time, RTF) on stdout and one line per \
+            failure on stderr.
+
             Examples:
               hush denoise noisy.wav clean.wav
+              hush denoise --jobs 4 -o clean/ recordings/ extra.flac
               hush denoise --budget 0.25 --report cost.json talk.flac talk-denoised.wav
               hush denoise --model my.hush --float in.wav out.wav
               hush denoise --reference clean.wav noisy.wav denoised.wav
             """)
 
-    @Argument(help: "Input audio file.")
-    var input: String
+    @Argument(help: ArgumentHelp(
+        "INPUT OUTPUT (an audio file and the output file, .wav or .flac); with -o, the inputs: files and folders.",
+        valueName: "paths"))
+    var paths: [String]
 
-    @Argument(help: "Output file (.wav or .flac).")
-    var output: String
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp(
+        "Batch: denoise every input (files, folders) into this folder, mirroring folders' trees.", valueName: "OUTDIR"))
+    var outputDir: String?
+
+    @Option(help: ArgumentHelp(
+        "Batch: output file names; {stem} is the input's name without its extension, {ext} its extension if Hush writes it (wav, flac), else wav.",
+        valueName: "pattern"))
+    var namePattern = BatchPlan.defaultNamePattern
+
+    @Option(help: "Batch: files denoised at once, each on its own thread and denoiser (default: every core).")
+    var jobs: Int?
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -64,12 +88,34 @@ struct DenoiseCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Clean reference: also print the quality (PESQ, STOI, SI-SDR, …) of input and output against it.", valueName: "clean.wav"))
     var reference: String?
 
-    func run() throws {
-        let denoiser = try runReportingErrors {
-            passThrough
-                ? try Denoiser(configuration: STFTConfiguration(), stage: PassThroughStage())
-                : try modelOptions.makeDenoiser()
+    // The two forms are told apart by -o alone: without it there are exactly two paths, as
+    // before batches existed, so every single-file command line keeps its meaning.
+    func validate() throws {
+        if outputDir == nil {
+            guard paths.count == 2 else {
+                throw ValidationError(paths.count < 2
+                    ? "expected INPUT and OUTPUT (or inputs with -o OUTDIR for a batch)"
+                    : "\(paths.count) paths: a batch needs -o OUTDIR (denoise IN... -o OUTDIR)")
+            }
+            if jobs != nil || namePattern != BatchPlan.defaultNamePattern {
+                throw ValidationError("--jobs and --name-pattern are for a batch (-o OUTDIR)")
+            }
+        } else {
+            guard !paths.isEmpty else { throw ValidationError("a batch needs at least one input") }
+            if report != nil || reference != nil {
+                throw ValidationError("--report and --reference are for a single file, not a batch (-o)")
+            }
+            if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+            guard namePattern.contains("{stem}"), !namePattern.contains("/") else {
+                throw ValidationError("--name-pattern must contain {stem} and no '/'")
+            }
         }
+    }
+
+    func run() throws {
+        if let outputDir { return try runBatch(into: outputDir) }
+        let (input, output) = (paths[0], paths[1])
+        let denoiser = try runReportingErrors { try makeDenoiser(model: nil) }
         // Every path is checked before any work: a bad one fails now, with nothing written.
         let encoding: OutputEncoding = float ? .float32 : .pcm16
         let outputs = try runReportingErrors {
@@ -114,6 +160,59 @@ struct DenoiseCommand: ParsableCommand {
     }
 }
 
+extension DenoiseCommand {
+    /// A denoiser as the options ask, over `model` (the model is loaded once and shared by the
+    /// denoisers of a batch; nil loads it).
+    func makeDenoiser(model: Model?) throws -> Denoiser {
+        if passThrough { return try Denoiser(configuration: STFTConfiguration(), stage: PassThroughStage()) }
+        return try modelOptions.makeDenoiser(model: model ?? modelOptions.loadModel())
+    }
+
+    /// The batch form: plan and check everything, then run the jobs, printing progress and a summary.
+    func runBatch(into outputDir: String) throws {
+        let encoding: OutputEncoding = float ? .float32 : .pcm16
+        let (items, outputs) = try runReportingErrors {
+            let items = try BatchPlan.items(inputs: paths, outputDirectory: outputDir, namePattern: namePattern,
+                                            encoding: encoding)
+            guard !items.isEmpty else { throw ValidationFailure(message: "no audio files in \(paths.joined(separator: ", "))") }
+            return (items, try BatchPlan.prepare(items, outputDirectory: outputDir, overwrite: overwrite,
+                                                 encoding: encoding))
+        }
+        let count = min(items.count, jobs ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let denoisers = try runReportingErrors {
+            let model = passThrough ? nil : try modelOptions.loadModel()
+            return try (0..<count).map { _ in try makeDenoiser(model: model) }
+        }
+        let terminal = isatty(2) == 1
+        // A terminal line is redrawn at most 10 times a second (and at the end): a batch of
+        // thousands of tiny files would otherwise spend its time drawing.
+        let lastDrawn = Mutex<ContinuousClock.Instant?>(nil)
+        let summary = BatchDenoiser.run(
+            items, outputs: outputs, denoisers: denoisers,
+            options: BatchOptions(encoding: encoding, dithers: dither, removesDC: !audioPath.keepDc,
+                                  fullBand: audioPath.fullBand),
+            onProgress: { progress in
+                if terminal {
+                    let now = ContinuousClock.now
+                    let due = lastDrawn.withLock { last in
+                        guard progress.finished == progress.total || last.map({ now - $0 >= .milliseconds(100) }) ?? true
+                        else { return false }
+                        last = now
+                        return true
+                    }
+                    // One line, rewritten: carriage return, the line, clear to its end.
+                    if due { FileHandle.standardError.write(Data(("\r" + progress.line + "\u{1B}[K").utf8)) }
+                } else {
+                    printError(SummaryLine.batchFile(progress))
+                }
+            })
+        if terminal { printError("") }
+        print(summary.line)
+        for failure in summary.failures { printError("failed: \(failure.reason)") }
+        if !summary.failures.isEmpty { throw ExitCode.failure }
+    }
+}
+
 /// Options of the audio path around the network, shared by `denoise` and `stream`.
 struct AudioPathOptions: ParsableArguments {
     @Flag(help: "Keep DC and rumble: skip the DC blocker (a 20 Hz high-pass) that runs before analysis.")
@@ -139,19 +238,24 @@ struct ModelOptions: ParsableArguments {
 
     /// Loads the model (bundled or from `--model`) and builds a denoiser at `--budget`.
     func makeDenoiser() throws -> Denoiser {
-        let loaded: Model
-        if let path = model {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ValidationFailure(message: "\(path): cannot read model file")
-            }
-            do {
-                loaded = try Model.load([UInt8](data))
-            } catch {
-                throw ValidationFailure(message: "\(path): \(error.description)")
-            }
-        } else {
-            loaded = try Model.bundled()
+        try makeDenoiser(model: loadModel())
+    }
+
+    /// The model: bundled or from `--model`.
+    func loadModel() throws -> Model {
+        guard let path = model else { return try Model.bundled() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationFailure(message: "\(path): cannot read model file")
         }
+        do {
+            return try Model.load([UInt8](data))
+        } catch {
+            throw ValidationFailure(message: "\(path): \(error.description)")
+        }
+    }
+
+    /// A denoiser over `loaded` at `--budget` and `--attenuation-limit`.
+    func makeDenoiser(model loaded: Model) throws -> Denoiser {
         let denoiser = try Denoiser(model: loaded, budget: budget)
         if let limit = attenuationLimit {
             // Checked here rather than by the parser, so that a bad value is one line like --budget's.

@@ -43,6 +43,16 @@ enum SummaryLine {
             + "\(fixed(s.writingSeconds, 3)) s + resampling and the rest \(fixed(s.otherSeconds, 3)) s"
     }
 
+    /// One file of a batch, for progress when standard error is not a terminal:
+    /// `[3/200] in/a.wav -> out/a.wav: 12.50 s` or `[4/200] failed: in/b.wav: …`.
+    static func batchFile(_ p: BatchProgress) -> String {
+        let counter = "[\(p.finished)/\(p.total)]"
+        switch p.result {
+        case .success(let s): return "\(counter) \(p.item.input) -> \(p.item.output): \(fixed(s.duration, 2)) s"
+        case .failure(let error): return "\(counter) failed: \(error.description)"
+        }
+    }
+
     static func cost(_ t: NetworkTotals, configuration c: ModelConfiguration, budget: Float) -> String {
         let fps = c.framesPerSecond
         let dense = Double(c.denseMACsPerFrame) * fps / 1e6

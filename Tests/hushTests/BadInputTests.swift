@@ -71,16 +71,8 @@ struct BadInputTests {
         let samples = (0..<(16_000 * 40)).map { speech[$0 % speech.count] }
         try AudioWriter.write(AudioBuffer(samples: samples, channels: 1, sampleRate: 16_000), to: long)
         let out = dir + "/out.wav"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: DenoiseCommandTests.executable)
-        process.arguments = ["denoise", long, out]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        usleep(600_000)
-        kill(process.processIdentifier, signalNumber)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 128 + signalNumber)
+        let status = try DenoiseCommandTests.interrupt(["denoise", long, out], after: 600_000, with: signalNumber)
+        #expect(status == 128 + signalNumber)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["long.wav"])
     }
 }

@@ -24,9 +24,20 @@ struct DenoiseCommandTests {
     }
 
     static func hush(_ arguments: [String]) throws -> Result {
+        try run(executable, arguments)
+    }
+
+    /// Runs `executable` with standard input empty, collecting its output (`environment` is added
+    /// to this process's; `directory`, if given, is its working directory).
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                    directory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -38,6 +49,20 @@ struct DenoiseCommandTests {
         return Result(status: process.terminationStatus,
                       stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Starts `hush arguments`, sends `signalNumber` after `microseconds`, and returns its exit status.
+    static func interrupt(_ arguments: [String], after microseconds: UInt32, with signalNumber: Int32) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(microseconds)
+        kill(process.processIdentifier, signalNumber)
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     static func scratch() throws -> String {
