@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Distribution, setup
 from setuptools.command.build_py import build_py as _build_py
 
 try:
@@ -57,16 +57,19 @@ class build_py(_build_py):
         shutil.copyfile(library, target)
 
 
-class bdist_wheel(_bdist_wheel):
-    """A platform wheel (it carries a native library) for any Python 3: py3-none-<platform>."""
+class BinaryDistribution(Distribution):
+    """Carries a native library: installed as platform-specific (platlib), not pure Python."""
 
-    def finalize_options(self):
-        super().finalize_options()
-        self.root_is_pure = False
+    def has_ext_modules(self):
+        return True
+
+
+class bdist_wheel(_bdist_wheel):
+    """A platform wheel for any Python 3 (ctypes, no extension module): py3-none-<platform>."""
 
     def get_tag(self):
         _, _, platform = super().get_tag()
         return "py3", "none", platform
 
 
-setup(cmdclass={"build_py": build_py, "bdist_wheel": bdist_wheel})
+setup(distclass=BinaryDistribution, cmdclass={"build_py": build_py, "bdist_wheel": bdist_wheel})
