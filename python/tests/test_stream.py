@@ -149,3 +149,20 @@ def test_streaming_example_constant_pace(speech48k):
     whole = hush.denoise(audio[: played.size], rate)
     assert not played[:latency].any()
     assert_identical(played[latency:], whole[: played.size - latency])
+
+
+def test_folder_example_runs(tmp_path):
+    """examples/python/denoise_folder.py on audio-fixtures: runs, reports frames, writes WAVs."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, str(repo / "examples" / "python" / "denoise_folder.py"),
+         str(repo / "audio-fixtures"), "--budget", "0.25", "--out", str(tmp_path / "clean"),
+         "--plot", str(tmp_path / "macs.png")],
+        check=True, capture_output=True, text=True, cwd=tmp_path)
+    assert "noisy-speech-16k.wav: 2.50 s at 16000 Hz" in result.stdout
+    assert "(0 unseen)" in result.stdout
+    assert (tmp_path / "clean" / "noisy-speech-16k.wav").stat().st_size == 44 + 2 * 40000
