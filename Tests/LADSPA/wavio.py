@@ -5,6 +5,9 @@
   wavio.py compare REF.wav OUT LATENCY TOL LABEL
       OUT (a .f32 raw file or a WAV) must be REF delayed by LATENCY samples: its first LATENCY
       samples silent and the rest within TOL of REF (TOL 0: bit for bit), same length.
+  wavio.py correlate REF.wav REC.wav MIN LABEL
+      REC (recorded from a live graph, starting at an unknown time) must contain REF: the
+      correlation coefficient at the best lag must be at least MIN.
 """
 import struct
 import sys
@@ -47,7 +50,38 @@ def read_any(path):
     return read_wav(path)
 
 
+def correlate(ref, rec):
+    """Best lag of `ref` inside `rec` and the correlation coefficient there. The lag is first
+    found from the onsets (first sample above a tenth of each peak), then refined by correlation
+    over ±2000 samples around it on a 4000-sample excerpt (plain Python: no numpy in CI)."""
+    def onset(x):
+        peak = max(abs(v) for v in x)
+        return next(i for i, v in enumerate(x) if abs(v) > peak / 10)
+    guess = onset(rec) - onset(ref)
+    start = onset(ref)
+    excerpt = ref[start:start + 4000]
+
+    def dot_at(lag):
+        seg = rec[start + lag:start + lag + len(excerpt)]
+        return sum(a * b for a, b in zip(seg, excerpt)) if len(seg) == len(excerpt) else float("-inf")
+    lag = max(range(max(-start, guess - 2000), guess + 2001), key=dot_at)
+    seg = rec[lag:lag + len(ref)]
+    if lag < 0 or len(seg) < len(ref):
+        return lag, 0.0
+    num = sum(a * b for a, b in zip(seg, ref))
+    den = (sum(a * a for a in seg) * sum(b * b for b in ref)) ** 0.5
+    return lag, num / den if den > 0 else 0.0
+
+
 def main():
+    if sys.argv[1] == "correlate":
+        _, _, ref_path, rec_path, minimum, label = sys.argv
+        lag, r = correlate(read_wav(ref_path), read_wav(rec_path))
+        ok = r >= float(minimum)
+        print(f"{'ok' if ok else 'FAIL'} {label}: correlation {r:.4f} with hush denoise at lag {lag} (minimum {minimum})")
+        if not ok:
+            raise SystemExit(1)
+        return
     if sys.argv[1] == "to-f32":
         array("f", read_wav(sys.argv[2])).tofile(open(sys.argv[3], "wb"))
         return
