@@ -219,7 +219,7 @@ struct AudioPathOptions: ParsableArguments {
     var keepDc = false
 
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(
-        "Above 16 kHz, keep the band the model does not see (8 kHz up to Nyquist), scaled frame by frame by the gain the model gave 6–8 kHz; --no-full-band cuts the output at 8 kHz."))
+        "At rates above 16 kHz, keep the band the model does not see (8 kHz up to Nyquist), scaled frame by frame by the gain the model gave 6–8 kHz; --no-full-band cuts the output at 8 kHz."))
     var fullBand = true
 }
 
