@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Tries to compile the core (Sources/Hush) as Embedded Swift for a Cortex-M7/M4F target triple and
-# reports what blocks it. Step 1 compiles the sources as they are; step 2 replaces the only two
-# files that touch the host's C libraries (RealFFT.swift: FFTW; LibM.swift: Glibc) with
-# stand-ins, to show that everything else compiles, and prints the object's size and the symbols
-# a firmware image must provide.
+# reports what blocks it. Step 1 compiles the sources as they are; step 2 compiles them as a
+# firmware build would: with -D HUSH_PORTABLE_FFT (the plain-Swift PortableRealFFT in place of
+# FFTW; the host tests hold it to FFTW) and LibM.swift (Glibc) replaced by declarations of the C
+# maths functions, and prints the object's size and the symbols a firmware image must provide.
 #   usage: firmware-notes/embedded-check.sh [target-triple]   (default armv7em-none-none-eabi)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,51 +24,24 @@ else
   grep -E "error:" "$tmp/log1" | grep -v '^ *|' | sed "s|^ *||; s|$PWD/||" | sort -u | head -5
 fi
 
-echo "== 2. with FFTW (RealFFT.swift) and Glibc (LibM.swift) replaced by stand-ins"
-cat > "$tmp/RealFFT.swift" <<'SWIFT'
-// Same interface as Sources/Hush/Spectral/RealFFT.swift; a device build would call CMSIS-DSP's
-// arm_rfft_fast_f32 (or a Swift FFT) here. Transform bodies are left empty for the check.
-public struct RealFFTState {
-    public let size: Int
-    public let time: UnsafeMutablePointer<Float>
-    public let spectrum: UnsafeMutablePointer<Float>
-    static func carve(size: Int, in arena: inout Arena) throws(HushError) -> RealFFTState? {
-        let time = arena.take(Float.self, count: size, for: .fft)
-        let spectrum = arena.take(Float.self, count: size + 2, for: .fft)
-        guard arena.canWrite else { return nil }
-        return RealFFTState(size: size, time: time, spectrum: spectrum)
-    }
-    public func forward() {}
-    public func inverse() {}
-}
-public final class RealFFT {
-    public let size: Int
-    public let time: UnsafeMutablePointer<Float>
-    public let spectrum: UnsafeMutablePointer<Float>
-    public init(size: Int) throws(HushError) {
-        self.size = size
-        time = .allocate(capacity: size)
-        spectrum = .allocate(capacity: size + 2)
-    }
-    public func forward() {}
-    public func inverse() {}
-}
-SWIFT
+echo "== 2. with -D HUSH_PORTABLE_FFT (PortableRealFFT.swift instead of FFTW) and Glibc (LibM.swift) replaced by a stand-in"
 cat > "$tmp/LibM.swift" <<'SWIFT'
-// There is no Glibc module for a bare-metal triple: declare the three C maths functions the core
-// uses (newlib or picolibc provides them).
+// There is no Glibc module for a bare-metal triple: declare the C maths functions the core uses
+// (newlib or picolibc provides them).
 @_silgen_name("cos") func c_cos(_ x: Double) -> Double
+@_silgen_name("sin") func c_sin(_ x: Double) -> Double
 @_silgen_name("expf") func c_expf(_ x: Float) -> Float
 @_silgen_name("logf") func c_logf(_ x: Float) -> Float
 enum LibM {
     @inline(__always) static func cos(_ x: Double) -> Double { c_cos(x) }
+    @inline(__always) static func sin(_ x: Double) -> Double { c_sin(x) }
     @inline(__always) static func exp(_ x: Float) -> Float { c_expf(x) }
     @inline(__always) static func log(_ x: Float) -> Float { c_logf(x) }
 }
 SWIFT
-mapfile -t rest < <(find Sources/Hush -name '*.swift' ! -name RealFFT.swift ! -name LibM.swift | sort)
-if swiftc "${flags[@]}" -emit-module -emit-module-path "$tmp/modules/Hush.swiftmodule" \
-     -c "${rest[@]}" "$tmp/RealFFT.swift" "$tmp/LibM.swift" -o "$tmp/hush.o" > "$tmp/log2" 2>&1; then
+mapfile -t rest < <(find Sources/Hush -name '*.swift' ! -name LibM.swift | sort)
+if swiftc "${flags[@]}" -D HUSH_PORTABLE_FFT -emit-module -emit-module-path "$tmp/modules/Hush.swiftmodule" \
+     -c "${rest[@]}" "$tmp/LibM.swift" -o "$tmp/hush.o" > "$tmp/log2" 2>&1; then
   echo "compiles: $(file -b "$tmp/hush.o" | cut -d, -f1-2)"
   size "$tmp/hush.o" | tail -1 | awk '{print "object sizes: text " $1 " bytes, data " $2 ", bss " $3}'
   echo "symbols the firmware must provide:"

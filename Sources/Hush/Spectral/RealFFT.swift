@@ -1,3 +1,8 @@
+#if HUSH_PORTABLE_FFT
+/// Without FFTW (firmware builds compile the core with `-D HUSH_PORTABLE_FFT`): the plain-Swift
+/// transform, with the same buffers, interface and unnormalised results.
+public typealias RealFFTState = PortableRealFFT
+#else
 import CFFTW
 import Synchronization
 
@@ -92,6 +97,8 @@ public struct RealFFTState {
         fftwf_execute_dft_c2r(plans.inverse, UnsafeMutablePointer<fftwf_complex>(OpaquePointer(spectrum)), time)
     }
 }
+
+#endif
 
 /// A real FFT with its own buffers (one block holding a `RealFFTState`'s arena); metrics use it.
 public final class RealFFT {
