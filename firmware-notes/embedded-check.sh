@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
 # Tries to compile the core (Sources/Hush) as Embedded Swift for a Cortex-M7/M4F target triple and
 # reports what blocks it. Step 1 compiles the sources as they are; step 2 compiles them as a
-# firmware build would: with -D HUSH_PORTABLE_FFT (the plain-Swift PortableRealFFT in place of
-# FFTW; the host tests hold it to FFTW) and LibM.swift (Glibc) replaced by declarations of the C
-# maths functions, and prints the object's size and the symbols a firmware image must provide.
+# firmware build (firmware/build.sh) does: with -D HUSH_PORTABLE_FFT (the plain-Swift
+# PortableRealFFT in place of FFTW; the host tests hold it to FFTW) and firmware/LibM.swift in
+# place of LibM.swift (Glibc), and prints the object's size and the symbols a firmware image must
+# provide. scripts/firmware-check goes further: links, runs on QEMU and compares with the host.
 #   usage: firmware-notes/embedded-check.sh [target-triple]   (default armv7em-none-none-eabi)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 triple=${1:-armv7em-none-none-eabi}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/modules"
-cp Sources/CHushModel/include/hush_model_data.h Sources/CKernelSupport/include/hush_kernel_support.h "$tmp/modules/"
-printf 'module CHushModel {\n  header "hush_model_data.h"\n  export *\n}\nmodule CKernelSupport {\n  header "hush_kernel_support.h"\n  export *\n}\n' > "$tmp/modules/module.modulemap"
+firmware/modules.sh "$tmp/modules"
 flags=(-enable-experimental-feature Embedded -target "$triple" -wmo -Osize -parse-as-library
        -module-name Hush -I "$tmp/modules" -I Sources/CFFTW)
 
@@ -24,24 +23,10 @@ else
   grep -E "error:" "$tmp/log1" | grep -v '^ *|' | sed "s|^ *||; s|$PWD/||" | sort -u | head -5
 fi
 
-echo "== 2. with -D HUSH_PORTABLE_FFT (PortableRealFFT.swift instead of FFTW) and Glibc (LibM.swift) replaced by a stand-in"
-cat > "$tmp/LibM.swift" <<'SWIFT'
-// There is no Glibc module for a bare-metal triple: declare the C maths functions the core uses
-// (newlib or picolibc provides them).
-@_silgen_name("cos") func c_cos(_ x: Double) -> Double
-@_silgen_name("sin") func c_sin(_ x: Double) -> Double
-@_silgen_name("expf") func c_expf(_ x: Float) -> Float
-@_silgen_name("logf") func c_logf(_ x: Float) -> Float
-enum LibM {
-    @inline(__always) static func cos(_ x: Double) -> Double { c_cos(x) }
-    @inline(__always) static func sin(_ x: Double) -> Double { c_sin(x) }
-    @inline(__always) static func exp(_ x: Float) -> Float { c_expf(x) }
-    @inline(__always) static func log(_ x: Float) -> Float { c_logf(x) }
-}
-SWIFT
+echo "== 2. as the firmware build compiles it: -D HUSH_PORTABLE_FFT, firmware/LibM.swift for Glibc"
 mapfile -t rest < <(find Sources/Hush -name '*.swift' ! -name LibM.swift | sort)
 if swiftc "${flags[@]}" -D HUSH_PORTABLE_FFT -emit-module -emit-module-path "$tmp/modules/Hush.swiftmodule" \
-     -c "${rest[@]}" "$tmp/LibM.swift" -o "$tmp/hush.o" > "$tmp/log2" 2>&1; then
+     -c "${rest[@]}" firmware/LibM.swift -o "$tmp/hush.o" > "$tmp/log2" 2>&1; then
   echo "compiles: $(file -b "$tmp/hush.o" | cut -d, -f1-2)"
   size "$tmp/hush.o" | tail -1 | awk '{print "object sizes: text " $1 " bytes, data " $2 ", bss " $3}'
   echo "symbols the firmware must provide:"

@@ -93,7 +93,7 @@ def main():
     worst = max((abs(a - b) for a, b in zip(out[latency:], ref)), default=0.0)
     exact = tol == 0 and all(a == b for a, b in zip(out[latency:], ref))
     ok = lead == 0 and (exact if tol == 0 else worst <= tol)
-    verdict = "identical" if exact else f"max |difference| {worst:.3g} (tolerance {tol:g})"
+    verdict = "identical" if exact else f"max abs difference {worst:.3g} (tolerance {tol:g})"
     print(f"{'ok' if ok else 'FAIL'} {label}: latency {latency}, {len(ref) - latency} samples compared, {verdict}")
     if not ok:
         raise SystemExit(1)
