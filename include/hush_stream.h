@@ -85,11 +85,23 @@ hush_status hush_stream_set_budget(hush_stream *stream, float budget);
 /** Sets the attenuation limit in dB (> 0; INFINITY: none) from the next frame on. */
 hush_status hush_stream_set_attenuation_limit(hush_stream *stream, float db);
 
+/** The budget in force (the model's until set; 0 for NULL). */
+float hush_stream_get_budget(const hush_stream *stream);
+
+/** The attenuation limit in dB in force (INFINITY: none; the model's until set; 0 for NULL). */
+float hush_stream_get_attenuation_limit(const hush_stream *stream);
+
 /** Cost and activity of the last frame (as hush_get_last_frame_stats). */
 hush_status hush_stream_get_last_frame_stats(const hush_stream *stream, hush_frame_stats *stats);
 
 /** The stream's rate, Hz (0 for NULL). */
 uint32_t hush_stream_rate(const hush_stream *stream);
+
+/** The model's rate, Hz, at which the engine runs inside (0 for NULL). */
+uint32_t hush_stream_model_rate(const hush_stream *stream);
+
+/** The engine's hop at the model's rate, samples (0 for NULL). */
+size_t hush_stream_hop_size(const hush_stream *stream);
 
 /**
  * The most input samples that can arrive after a sample before it is emitted (hop collection,

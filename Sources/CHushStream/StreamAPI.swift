@@ -171,6 +171,18 @@ public func hush_stream_set_attenuation_limit(_ stream: OpaquePointer?, _ dB: Fl
     return CStatus.running { () throws(HushError) in try network.setAttenuationLimit(dB) }
 }
 
+/// `float hush_stream_get_budget(const hush_stream *stream)`.
+@_cdecl("hush_stream_get_budget")
+public func hush_stream_get_budget(_ stream: OpaquePointer?) -> Float {
+    CStream.from(stream)?.pipeline.denoiser.network?.budget ?? 0
+}
+
+/// `float hush_stream_get_attenuation_limit(const hush_stream *stream)`.
+@_cdecl("hush_stream_get_attenuation_limit")
+public func hush_stream_get_attenuation_limit(_ stream: OpaquePointer?) -> Float {
+    CStream.from(stream)?.pipeline.denoiser.network?.attenuationLimit ?? 0
+}
+
 /// `hush_status hush_stream_get_last_frame_stats(const hush_stream *stream, hush_frame_stats *stats)`.
 @_cdecl("hush_stream_get_last_frame_stats")
 public func hush_stream_get_last_frame_stats(_ stream: OpaquePointer?, _ stats: UnsafeMutableRawPointer?) -> Int32 {
@@ -186,6 +198,18 @@ public func hush_stream_get_last_frame_stats(_ stream: OpaquePointer?, _ stats: 
 @_cdecl("hush_stream_rate")
 public func hush_stream_rate(_ stream: OpaquePointer?) -> UInt32 {
     CStream.from(stream).map { UInt32($0.pipeline.rate) } ?? 0
+}
+
+/// `uint32_t hush_stream_model_rate(const hush_stream *stream)`.
+@_cdecl("hush_stream_model_rate")
+public func hush_stream_model_rate(_ stream: OpaquePointer?) -> UInt32 {
+    CStream.from(stream).map { UInt32($0.pipeline.denoiser.configuration.sampleRate) } ?? 0
+}
+
+/// `size_t hush_stream_hop_size(const hush_stream *stream)`.
+@_cdecl("hush_stream_hop_size")
+public func hush_stream_hop_size(_ stream: OpaquePointer?) -> UInt {
+    CStream.from(stream).map { UInt($0.pipeline.denoiser.configuration.hop) } ?? 0
 }
 
 /// `size_t hush_stream_latency_samples(const hush_stream *stream)`.

@@ -153,16 +153,6 @@ class Stream:
                                        ctypes.byref(handle)),
                f"hush_stream_create(rate={rate})")
         self._handle = handle
-        # The model's defaults, read from a throwaway engine state over the same bytes.
-        state = ctypes.c_void_p()
-        _check(_lib.hush_create(data, len(data) if data else 0, ctypes.byref(state)), "hush_create")
-        try:
-            self._budget = float(_lib.hush_get_budget(state))
-            self._attenuation_limit = float(_lib.hush_get_attenuation_limit(state))
-            self._model_rate = int(_lib.hush_sample_rate(state))
-            self._hop = int(_lib.hush_hop_size(state))
-        finally:
-            _lib.hush_destroy(state)
         self._written = ctypes.c_size_t()
         if budget is not None:
             self.budget = budget
@@ -224,26 +214,24 @@ class Stream:
     @property
     def budget(self):
         """The budget in (0, 1] (settable; applies from the next frame on)."""
-        return self._budget
+        return float(_lib.hush_stream_get_budget(self._live_or_finished()))
 
     @budget.setter
     def budget(self, value):
         value = float(value)
         _check(_lib.hush_stream_set_budget(self._live_or_finished(), value),
                f"budget {value!r} (must be in (0, 1])")
-        self._budget = float(np.float32(value))
 
     @property
     def attenuation_limit(self):
         """The attenuation limit in dB (settable; ``math.inf``: no limit; from the next frame)."""
-        return self._attenuation_limit
+        return float(_lib.hush_stream_get_attenuation_limit(self._live_or_finished()))
 
     @attenuation_limit.setter
     def attenuation_limit(self, value):
         value = math.inf if value is None else float(value)
         _check(_lib.hush_stream_set_attenuation_limit(self._live_or_finished(), value),
                f"attenuation limit {value!r} dB (must be > 0, or math.inf)")
-        self._attenuation_limit = float(np.float32(value))
 
     def _live_or_finished(self):
         if self._handle is None:
@@ -258,12 +246,13 @@ class Stream:
     @property
     def model_rate(self):
         """The model's sample rate, Hz (16000 for the bundled model)."""
-        return self._model_rate
+        return int(_lib.hush_stream_model_rate(self._live_or_finished()))
 
     @property
     def hop_seconds(self):
         """One network frame's hop in seconds (16 ms for the bundled model)."""
-        return self._hop / self._model_rate
+        handle = self._live_or_finished()
+        return int(_lib.hush_stream_hop_size(handle)) / int(_lib.hush_stream_model_rate(handle))
 
     @property
     def latency_samples(self):

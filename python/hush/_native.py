@@ -75,13 +75,10 @@ def _load():
     fn("hush_stream_rate", ctypes.c_uint32, vp)
     fn("hush_stream_latency_samples", size, vp)
     fn("hush_stream_sanitized_samples", ctypes.c_uint64, vp)
-    # hush.h: a throwaway state tells the model's defaults (budget, attenuation limit, hop).
-    fn("hush_create", ctypes.c_int, ctypes.c_char_p, size, P(vp))
-    fn("hush_destroy", None, vp)
-    fn("hush_get_budget", ctypes.c_float, vp)
-    fn("hush_get_attenuation_limit", ctypes.c_float, vp)
-    fn("hush_hop_size", size, vp)
-    fn("hush_sample_rate", ctypes.c_uint32, vp)
+    fn("hush_stream_get_budget", ctypes.c_float, vp)
+    fn("hush_stream_get_attenuation_limit", ctypes.c_float, vp)
+    fn("hush_stream_model_rate", ctypes.c_uint32, vp)
+    fn("hush_stream_hop_size", size, vp)
     return lib
 
 
