@@ -2,30 +2,20 @@
 PCM 16/24/32-bit and 32-bit float, plain or WAVE_FORMAT_EXTENSIBLE."""
 
 import struct
+import sys
+from pathlib import Path
 
 import numpy as np
+
+# The RIFF chunk walk is the test scripts' (standard library only); numpy decodes here.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts" / "support"))
+from wavfile import read_wav_format  # noqa: E402
 
 
 def read_wav(path):
     """(float32 array of shape (frames, channels), rate). PCM is scaled by 1/2^(bits-1), as
     libsndfile does."""
-    data = open(path, "rb").read()
-    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise ValueError(f"{path}: not a RIFF/WAVE file")
-    pos, fmt, samples = 12, None, None
-    while pos + 8 <= len(data):
-        tag, size = struct.unpack_from("<4sI", data, pos)
-        body = data[pos + 8 : pos + 8 + size]
-        if tag == b"fmt ":
-            fmt = struct.unpack_from("<HHIIHH", body)
-            if fmt[0] == 0xFFFE:  # extensible: the sub-format GUID starts with the format tag
-                fmt = (struct.unpack_from("<H", body, 24)[0],) + fmt[1:]
-        elif tag == b"data":
-            samples = body
-        pos += 8 + size + (size & 1)
-    if fmt is None or samples is None:
-        raise ValueError(f"{path}: no fmt or data chunk")
-    tag, channels, rate, _, _, bits = fmt
+    tag, channels, rate, bits, samples = read_wav_format(path)
     if tag == 3 and bits == 32:
         audio = np.frombuffer(samples, dtype="<f4")
     elif tag == 1 and bits == 16:

@@ -1,11 +1,13 @@
-"""WAV ↔ raw float helpers for scripts/test-ladspa, standard library only (CI has no numpy).
+"""WAV ↔ raw float helpers for the test scripts (test-ladspa, test-pipewire, firmware-check),
+standard library only (CI's system python has no numpy); python/tests reads WAVs through
+`read_wav_format` too.
 
-  wavio.py to-f32 IN.wav OUT.f32              16-bit PCM (x / 32768, as libsndfile reads it) or
+  wavfile.py to-f32 IN.wav OUT.f32              16-bit PCM (x / 32768, as libsndfile reads it) or
                                              32-bit float WAV to raw little-endian float32
-  wavio.py compare REF.wav OUT LATENCY TOL LABEL
+  wavfile.py compare REF.wav OUT LATENCY TOL LABEL
       OUT (a .f32 raw file or a WAV) must be REF delayed by LATENCY samples: its first LATENCY
       samples silent and the rest within TOL of REF (TOL 0: bit for bit), same length.
-  wavio.py correlate REF.wav REC.wav MIN LABEL
+  wavfile.py correlate REF.wav REC.wav MIN LABEL
       REC (recorded from a live graph, starting at an unknown time) must contain REF: the
       correlation coefficient at the best lag must be at least MIN.
 """
@@ -14,23 +16,35 @@ import sys
 from array import array
 
 
-def read_wav(path):
+def read_wav_format(path):
+    """(format code, channels, rate, bits per sample, the data chunk's bytes) of a RIFF/WAVE file,
+    WAVE_FORMAT_EXTENSIBLE resolved to its sub-format's code. Raises ValueError."""
     data = open(path, "rb").read()
     if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise SystemExit(f"{path}: not a WAV file")
+        raise ValueError(f"{path}: not a RIFF/WAVE file")
     fmt, pos, samples = None, 12, None
     while pos + 8 <= len(data):
         tag, size = data[pos:pos + 4], struct.unpack_from("<I", data, pos + 4)[0]
         body = data[pos + 8:pos + 8 + size]
         if tag == b"fmt ":
-            code, channels, _, _, _, bits = struct.unpack_from("<HHIIHH", body)
-            if code == 0xFFFE:
+            code, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", body)
+            if code == 0xFFFE:  # extensible: the sub-format GUID starts with the format code
                 code = struct.unpack_from("<H", body, 24)[0]
-            fmt = (code, channels, bits)
+            fmt = (code, channels, rate, bits)
         elif tag == b"data":
             samples = body
         pos += 8 + size + (size & 1)
-    code, channels, bits = fmt
+    if fmt is None or samples is None:
+        raise ValueError(f"{path}: no fmt or data chunk")
+    return fmt + (samples,)
+
+
+def read_wav(path):
+    """Mono samples as Python floats (16-bit PCM as x / 32768, or 32-bit float)."""
+    try:
+        code, channels, _, bits, samples = read_wav_format(path)
+    except ValueError as error:
+        raise SystemExit(str(error))
     if channels != 1:
         raise SystemExit(f"{path}: {channels} channels, expected mono")
     if code == 1 and bits == 16:
