@@ -30,9 +30,9 @@ final class CStream {
         pointer.map { Unmanaged<CStream>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
     }
 
-    /// Builds the pipeline of `hush_stream_create` over a fresh denoiser of `model`.
-    static func pipeline(model: Model, rate: Int, flags: UInt32) throws(HushError) -> DenoisePipeline {
-        try DenoisePipeline(denoiser: try Denoiser(model: model), rate: rate,
+    /// Builds the pipeline of `hush_stream_create` around `denoiser`.
+    static func pipeline(_ denoiser: Denoiser, rate: Int, flags: UInt32) throws(HushError) -> DenoisePipeline {
+        try DenoisePipeline(denoiser: denoiser, rate: rate,
                             compensatesDelay: flags & StreamFlags.noDelayCompensation == 0,
                             removesDC: flags & StreamFlags.keepDC == 0,
                             fullBand: flags & StreamFlags.noFullBand == 0)
@@ -40,9 +40,11 @@ final class CStream {
 
     /// The constant delay that never underruns: the most input ahead of output after any push,
     /// found by pushing one sample at a time through a probe pipeline (emission depends only on
-    /// how many samples went in, not on their values or on how they were split).
+    /// how many samples went in, not on their values or on how they were split; so the probe's
+    /// denoiser is a pass-through in the model's framing, and no network runs at creation).
     static func measureLatency(model: Model, rate: Int, flags: UInt32) throws(HushError) -> Int {
-        let probe = try pipeline(model: model, rate: rate, flags: flags)
+        let framing = try Denoiser(configuration: model.configuration.stft, stage: PassThroughStage())
+        let probe = try pipeline(framing, rate: rate, flags: flags)
         let one = UnsafeMutableBufferPointer<Float>.allocate(capacity: 1)
         defer { one.deallocate() }
         var worst = 0
@@ -81,7 +83,7 @@ public func hush_stream_create(_ bytes: UnsafePointer<UInt8>?, _ size: UInt, _ r
             model = try Model.bundled()
         }
         let latency = try CStream.measureLatency(model: model, rate: Int(rate), flags: flags)
-        let stream = CStream(pipeline: try CStream.pipeline(model: model, rate: Int(rate), flags: flags),
+        let stream = CStream(pipeline: try CStream.pipeline(try Denoiser(model: model), rate: Int(rate), flags: flags),
                              latency: latency)
         out.pointee = OpaquePointer(Unmanaged.passRetained(stream).toOpaque())
     }
