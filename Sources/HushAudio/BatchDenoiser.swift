@@ -2,27 +2,6 @@ import Foundation
 import Hush
 import Synchronization
 
-/// How every file of a batch is written (the single form's options, applied to each file).
-public struct BatchOptions: Sendable {
-    /// Sample encoding of the outputs.
-    public var encoding: OutputEncoding
-    /// TPDF dither before rounding to an integer format.
-    public var dithers: Bool
-    /// Run the DC blocker (see `DenoisePipeline`).
-    public var removesDC: Bool
-    /// Keep the band above the model's Nyquist frequency (see `DenoisePipeline`).
-    public var fullBand: Bool
-
-    /// Options for a batch.
-    public init(encoding: OutputEncoding = .pcm16, dithers: Bool = false, removesDC: Bool = true,
-                fullBand: Bool = true) {
-        self.encoding = encoding
-        self.dithers = dithers
-        self.removesDC = removesDC
-        self.fullBand = fullBand
-    }
-}
-
 /// One file that failed, and why (one line).
 public struct BatchFailure: Sendable, Equatable {
     /// The input file.
@@ -101,7 +80,7 @@ public enum BatchDenoiser {
     ///   - denoisers: one per job, each given to exactly one thread (so `denoisers.count` jobs).
     ///   - onProgress: called after each file, one call at a time (under the lock), e.g. to print.
     public static func run(_ items: [BatchItem], outputs: [OutputFile], denoisers: [Denoiser],
-                           options: BatchOptions = BatchOptions(),
+                           options: FileDenoiseOptions = FileDenoiseOptions(),
                            onProgress: @escaping @Sendable (BatchProgress) -> Void = { _ in }) -> BatchSummary {
         precondition(items.count == outputs.count && !denoisers.isEmpty)
         let clock = ContinuousClock()
@@ -127,8 +106,7 @@ public enum BatchDenoiser {
                 let result: Result<FileDenoiseSummary, AudioFileError>
                 do throws(AudioFileError) {
                     result = .success(try FileDenoiser.run(
-                        inputPath: item.input, output: outputs[index], denoiser: denoiser, encoding: options.encoding,
-                        dithers: options.dithers, removesDC: options.removesDC, fullBand: options.fullBand))
+                        inputPath: item.input, output: outputs[index], denoiser: denoiser, options: options))
                 } catch {
                     result = .failure(error)
                 }

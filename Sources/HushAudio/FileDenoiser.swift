@@ -55,6 +55,27 @@ public struct FrameRecord: Sendable, Codable {
 /// downmix to mono, and push them through a `DenoisePipeline` (resampling to the model rate and
 /// back, delay compensation: the same path as `hush stream`) into a block writer. Output length
 /// equals input length; peak memory does not depend on it.
+/// How a file is written: the options of `hush denoise`, for one file or each of a batch.
+public struct FileDenoiseOptions: Sendable {
+    /// Sample encoding of the outputs.
+    public var encoding: OutputEncoding
+    /// TPDF dither before rounding to an integer format.
+    public var dithers: Bool
+    /// Run the DC blocker (see `DenoisePipeline`).
+    public var removesDC: Bool
+    /// Keep the band above the model's Nyquist frequency (see `DenoisePipeline`).
+    public var fullBand: Bool
+
+    /// The options (defaults: 16-bit, no dither, DC blocker on, full band).
+    public init(encoding: OutputEncoding = .pcm16, dithers: Bool = false, removesDC: Bool = true,
+                fullBand: Bool = true) {
+        self.encoding = encoding
+        self.dithers = dithers
+        self.removesDC = removesDC
+        self.fullBand = fullBand
+    }
+}
+
 public enum FileDenoiser {
     /// Runs the whole job.
     /// - Parameters:
@@ -63,14 +84,12 @@ public enum FileDenoiser {
     ///   - onFrameRecord: called with each network frame's statistics, in order, as it runs (for a
     ///     per-frame report; the caller streams them somewhere rather than keeping them, so memory
     ///     does not grow with the length). Not called for a pass-through run.
-    ///   - dithers: TPDF dither before rounding to an integer format.
-    ///   - removesDC: run the input through the DC blocker (see `DenoisePipeline`).
-    ///   - fullBand: keep the band above the model's Nyquist frequency (see `DenoisePipeline`).
+    ///   - options: encoding, dither, DC blocker and full band (`FileDenoiseOptions`).
     /// - Throws: `AudioFileError` for any input or output problem; nothing is written then.
     public static func run(inputPath: String, output: OutputFile, denoiser: Denoiser,
-                           encoding: OutputEncoding = .pcm16,
-                           onFrameRecord: ((FrameRecord) -> Void)? = nil, dithers: Bool = false,
-                           removesDC: Bool = true, fullBand: Bool = true) throws(AudioFileError) -> FileDenoiseSummary {
+                           options: FileDenoiseOptions = FileDenoiseOptions(),
+                           onFrameRecord: ((FrameRecord) -> Void)? = nil) throws(AudioFileError) -> FileDenoiseSummary {
+        let encoding = options.encoding
         let clock = ContinuousClock()
         let begin = clock.now
         let reader = try AudioFileReader(path: inputPath)
@@ -79,13 +98,13 @@ public enum FileDenoiser {
             : try AudioFileFormat(path: output.path, encoding: encoding)
         let pipeline: DenoisePipeline
         do {
-            pipeline = try DenoisePipeline(denoiser: denoiser, rate: reader.sampleRate, removesDC: removesDC,
-                                           fullBand: fullBand)
+            pipeline = try DenoisePipeline(denoiser: denoiser, rate: reader.sampleRate, removesDC: options.removesDC,
+                                           fullBand: options.fullBand)
         } catch {
             throw .resampling(reason: error.description)
         }
         let writer = try AudioFileWriter(output: output, format: format, sampleRate: reader.sampleRate,
-                                         channels: 1, dithers: dithers)
+                                         channels: 1, dithers: options.dithers)
 
         let channels = reader.channels
         let network = denoiser.network

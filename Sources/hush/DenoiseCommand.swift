@@ -112,12 +112,19 @@ struct DenoiseCommand: ParsableCommand {
         }
     }
 
+    /// How each output is written, from the flags (both forms).
+    var fileOptions: FileDenoiseOptions {
+        FileDenoiseOptions(encoding: float ? .float32 : .pcm16, dithers: dither, removesDC: !audioPath.keepDc,
+                           fullBand: audioPath.fullBand)
+    }
+
     func run() throws {
         if let outputDir { return try runBatch(into: outputDir) }
         let (input, output) = (paths[0], paths[1])
         let denoiser = try runReportingErrors { try makeDenoiser(model: nil) }
         // Every path is checked before any work: a bad one fails now, with nothing written.
-        let encoding: OutputEncoding = float ? .float32 : .pcm16
+        let options = fileOptions
+        let encoding = options.encoding
         let outputs = try runReportingErrors {
             let files = try OutputPlan.check(
                 inputs: [input] + (reference.map { [$0] } ?? []),
@@ -130,8 +137,7 @@ struct DenoiseCommand: ParsableCommand {
         let frameLog = try runReportingErrors { try report.map { _ in try FrameLog(for: outputs[1]) } }
         let summary = try runReportingErrors {
             try FileDenoiser.run(inputPath: input, output: outputs[0], denoiser: denoiser,
-                                 encoding: encoding, onFrameRecord: frameLog.map { log in { log.append($0) } },
-                                 dithers: dither, removesDC: !audioPath.keepDc, fullBand: audioPath.fullBand)
+                                 options: options, onFrameRecord: frameLog.map { log in { log.append($0) } })
         }
         if summary.inputChannels > 1 {
             printError("note: \(summary.inputChannels) channels downmixed to mono; output is mono")
@@ -170,7 +176,8 @@ extension DenoiseCommand {
 
     /// The batch form: plan and check everything, then run the jobs, printing progress and a summary.
     func runBatch(into outputDir: String) throws {
-        let encoding: OutputEncoding = float ? .float32 : .pcm16
+        let options = fileOptions
+        let encoding = options.encoding
         let (items, outputs) = try runReportingErrors {
             let items = try BatchPlan.items(inputs: paths, outputDirectory: outputDir, namePattern: namePattern,
                                             encoding: encoding)
@@ -189,8 +196,7 @@ extension DenoiseCommand {
         let lastDrawn = Mutex<ContinuousClock.Instant?>(nil)
         let summary = BatchDenoiser.run(
             items, outputs: outputs, denoisers: denoisers,
-            options: BatchOptions(encoding: encoding, dithers: dither, removesDC: !audioPath.keepDc,
-                                  fullBand: audioPath.fullBand),
+            options: options,
             onProgress: { progress in
                 if terminal {
                     let now = ContinuousClock.now

@@ -50,7 +50,7 @@ struct FileDenoiserTests {
         let target = try OutputPlan.check(inputs: [input], outputs: [.init(output)], overwrite: false)[0]
         // Without the DC blocker, whose low-frequency phase shift is not a reconstruction error.
         let summary = try FileDenoiser.run(inputPath: input, output: target, denoiser: denoiser,
-                                           encoding: .float32, removesDC: false)
+                                           options: FileDenoiseOptions(encoding: .float32, removesDC: false))
         let result = try AudioReader.read(path: output)
         #expect(result.sampleRate == c.rate)
         #expect(result.channels == 1)
