@@ -36,7 +36,7 @@ public final class DenoisePipeline {
     /// Whether the denoiser's delay is removed (see the type's documentation).
     public let compensatesDelay: Bool
     /// Model-rate samples dropped from the start of the denoiser's output (its delay).
-    public let skippedSamples: Int
+    public var skippedSamples: Int { denoiser.outputDelay }
     /// Zeros emitted before the aligned output when delay compensation is off (stream samples).
     public let leadingSilence: Int
     /// Whether the band above the model's Nyquist frequency is kept (see the type's documentation).
@@ -95,7 +95,6 @@ public final class DenoisePipeline {
         dcBlocker = DCBlocker(sampleRate: rate)
         denoiser.outputLimit = SampleSanitizer.limit
         hop = denoiser.configuration.hop
-        skippedSamples = denoiser.outputDelay
         leadingSilence = compensatesDelay ? 0
             : Int((Double(denoiser.outputDelay) * Double(rate) / Double(modelRate)).rounded())
         highBand = fullBand && rate > modelRate
