@@ -328,14 +328,21 @@ def stage_testnoise(data, dry=False):
     for p in TEST_PKGS:
         dst = eval_root(data, p)
         if not os.path.isdir(dst):
-            deb = sorted(f for f in os.listdir(debs) if f.startswith(p + "_") and f.endswith(".deb"))[-1]
-            sh(["nice", "-n", "5", "dpkg", "-x", os.path.join(debs, deb), dst + ".tmp"])
-            os.rename(dst + ".tmp", dst)
+            unpack(debs, p, dst)
     stage_noise(data, out_prefix="noise", pkgs=TEST_PKGS, prov_name="noise_test_provenance.csv",
                 dev_mod=0, cap=40, cap_music=8, dry=dry, test=True)
 
 
 # ---------------------------------------------------------------------------------------------
+def unpack(debs, package, dst):
+    """dpkg -x the newest .deb of `package` in `debs` into `dst` (via dst.tmp: an interrupted run
+    leaves no half tree under the final name)."""
+    deb = sorted(f for f in os.listdir(debs) if f.startswith(package + "_") and f.endswith(".deb"))[-1]
+    os.makedirs(os.path.dirname(dst), exist_ok=True)  # dpkg -x makes only the last level
+    sh(["nice", "-n", "5", "dpkg", "-x", os.path.join(debs, deb), dst + ".tmp"])
+    os.rename(dst + ".tmp", dst)
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
@@ -441,9 +448,7 @@ def stage_extract(data):
         dst = pkg_root(data, p)
         if os.path.isdir(dst):
             continue
-        deb = sorted(f for f in os.listdir(debs) if f.startswith(p + "_") and f.endswith(".deb"))[-1]
-        sh(["nice", "-n", "5", "dpkg", "-x", os.path.join(debs, deb), dst + ".tmp"])
-        os.rename(dst + ".tmp", dst)
+        unpack(debs, p, dst)
     for p, (zpath, pattern) in ZIP_AUDIO.items():
         z = os.path.join(pkg_root(data, p), zpath)
         zd = z + ".d"
