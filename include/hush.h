@@ -119,7 +119,9 @@ const uint8_t *hush_bundled_model_data(size_t *len);
 /**
  * Bytes hush_model_init() needs for this model file (NULL and 0: the bundled model), after
  * checking the whole file (container, CRC, architecture, every tensor's shape and values).
- * Returns 0 for an invalid model. Allocates nothing.
+ * Float32 (format version 1) and int8-weight (version 2) files are both accepted; an int8 model
+ * needs about a quarter of the memory (models/hush-default-int8.hush: 507,651 bytes instead of
+ * 1,815,683 on a 64-bit host). Returns 0 for an invalid model. Allocates nothing.
  */
 size_t hush_model_get_size(const uint8_t *file, size_t len);
 

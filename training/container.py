@@ -1,11 +1,14 @@
-"""Writer and strict reader for the "HUSHMODL" container of training/FORMAT.md (version 1)."""
+"""Writer and strict reader for the "HUSHMODL" container of training/FORMAT.md (versions 1 and 2:
+version 2 adds int8 tensors, dtype 1; a file without any is written as version 1)."""
 import struct
 import zlib
 
 import numpy as np
 
 MAGIC = b"HUSHMODL"
-VERSION = 1
+VERSION = 1          # every tensor float32
+VERSION_INT8 = 2     # some tensors int8 (dtype 1)
+DTYPES = {0: "<f4", 1: "i1"}     # FORMAT.md dtype code -> numpy dtype
 
 
 def _align(n, a=16):
@@ -14,9 +17,12 @@ def _align(n, a=16):
 
 def write(path, metadata, tensors):
     """metadata: list of (key, type, value) with type 0 = i32, 1 = f32.
-    tensors: list of (name, float32 ndarray) in file order. Returns the bytes written."""
+    tensors: list of (name, ndarray) in file order; int8 arrays are stored as int8 (dtype 1,
+    version 2), anything else as float32. Returns the bytes written."""
     names = [n for n, _ in tensors]
     assert len(set(names)) == len(names), "duplicate tensor names"
+    tensors = [(n, _stored(a)) for n, a in tensors]
+    version = VERSION_INT8 if any(a.dtype == np.int8 for _, a in tensors) else VERSION
     meta = b""
     for key, typ, val in metadata:
         kb = key.encode("ascii")
@@ -29,23 +35,31 @@ def write(path, metadata, tensors):
     offsets = []
     for _, a in tensors:
         offsets.append(off)
-        off = _align(off + 4 * np.asarray(a).size)
+        off = _align(off + a.nbytes)
     ent = b""
     for (n, a), o in zip(tensors, offsets):
-        a = np.ascontiguousarray(a, dtype="<f4")
         assert 1 <= a.ndim <= 4, n
         nb = n.encode("ascii")
-        ent += struct.pack("<H", len(nb)) + nb + struct.pack("<BB", 0, a.ndim)
-        ent += struct.pack(f"<{a.ndim}I", *a.shape) + struct.pack("<II", o, 4 * a.size)
-    buf = bytearray(MAGIC + struct.pack("<IIII", VERSION, len(metadata), len(tensors), 0) + meta + ent)
+        ent += struct.pack("<H", len(nb)) + nb + struct.pack("<BB", _code(a), a.ndim)
+        ent += struct.pack(f"<{a.ndim}I", *a.shape) + struct.pack("<II", o, a.nbytes)
+    buf = bytearray(MAGIC + struct.pack("<IIII", version, len(metadata), len(tensors), 0) + meta + ent)
     assert len(buf) == header_len
     for (n, a), o in zip(tensors, offsets):
         buf += b"\0" * (o - len(buf))
-        buf += np.ascontiguousarray(a, dtype="<f4").tobytes()
+        buf += a.tobytes()
     buf += struct.pack("<I", zlib.crc32(bytes(buf)) & 0xFFFFFFFF)
     with open(path, "wb") as f:
         f.write(buf)
     return bytes(buf)
+
+
+def _stored(a):
+    a = np.asarray(a)
+    return np.ascontiguousarray(a, dtype="i1" if a.dtype == np.int8 else "<f4")
+
+
+def _code(a):
+    return 1 if a.dtype == np.int8 else 0
 
 
 def read(path_or_bytes, expected_shapes=None):
@@ -59,7 +73,7 @@ def read(path_or_bytes, expected_shapes=None):
     if len(buf) < 28 or buf[:8] != MAGIC:
         raise ValueError("bad magic")
     version, M, N, _ = struct.unpack_from("<IIII", buf, 8)
-    if version != VERSION:
+    if version not in (VERSION, VERSION_INT8):
         raise ValueError("unknown version")
     end = len(buf) - 4
     if zlib.crc32(buf[:end]) & 0xFFFFFFFF != struct.unpack_from("<I", buf, end)[0]:
@@ -90,18 +104,19 @@ def read(path_or_bytes, expected_shapes=None):
         need(2); nl = struct.unpack_from("<H", buf, p)[0]; p += 2
         need(nl + 2); name = buf[p:p + nl].decode("ascii"); p += nl
         dtype, rank = buf[p], buf[p + 1]; p += 2
-        if dtype != 0:
+        if dtype not in DTYPES or (dtype == 1 and version < VERSION_INT8):
             raise ValueError("unknown dtype")
         if not 1 <= rank <= 4:
             raise ValueError("bad rank")
         need(4 * rank + 8)
         dims = struct.unpack_from(f"<{rank}I", buf, p); p += 4 * rank
         off, cnt = struct.unpack_from("<II", buf, p); p += 8
-        if cnt != 4 * int(np.prod(dims)) or off % 16 or off + cnt > end:
+        width = np.dtype(DTYPES[dtype]).itemsize
+        if cnt != width * int(np.prod(dims)) or off % 16 or off + cnt > end:
             raise ValueError(f"bad data range for {name}")
         if name in tens:
             raise ValueError("duplicate tensor name")
-        tens[name] = np.frombuffer(buf, "<f4", count=cnt // 4, offset=off).reshape(dims).copy()
+        tens[name] = np.frombuffer(buf, DTYPES[dtype], count=cnt // width, offset=off).reshape(dims).copy()
     if expected_shapes:
         for n, shp in expected_shapes.items():
             if n not in tens:

@@ -14,6 +14,7 @@ import torch
 
 import container
 import hushnet
+import quantize
 from reference import Reference
 
 
@@ -89,6 +90,9 @@ def main():
     ap.add_argument("ckpt", nargs="?")
     ap.add_argument("out")
     ap.add_argument("--random-init", action="store_true")
+    ap.add_argument("--int8", action="store_true",
+                    help="write the int8 model (FORMAT.md \"int8 weights\", quantize.py) after checking "
+                         "the float32 export it is made from")
     ap.add_argument("--attenuation-limit-db", type=float, default=DEFAULT_ATTENUATION_LIMIT_DB,
                     help="the model file's default attenuation limit in dB (0: none); "
                          f"default {DEFAULT_ATTENUATION_LIMIT_DB:g}, chosen on the dev set by tune_limit.py")
@@ -107,6 +111,9 @@ def main():
     # A static network's gates tie (every score +1), so budgets below 1 would only test tie-breaking:
     # it is checked, and meant to run, at b = 1.
     ok = check(m, a.out, x.astype(np.float64), budgets=(1.0,) if not m.gated else (1.0, 0.75, 0.5, 0.25))
+    if ok and a.int8:
+        buf = quantize.quantize_file(buf, a.out)
+        print(f"rewrote {a.out} with int8 weights: {len(buf)} bytes, CRC32 {zlib.crc32(buf[:-4]) & 0xFFFFFFFF:08x}")
     sys.exit(0 if ok else 1)
 
 

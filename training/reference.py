@@ -1,6 +1,7 @@
 """Frame-by-frame reference forward that follows training/FORMAT.md literally (numpy, float64
-arithmetic on the float32 file tensors). It reads only what the container holds, never the PyTorch
-model, so it checks the exporter as well as the network definition.
+arithmetic on the file's tensors: float32, or int8 times their scales). It reads only what the
+container holds, never the PyTorch model, so it checks the exporter as well as the network
+definition.
 
   python reference.py MODEL.hush IN.wav OUT.wav [--budget 0.5]
 """
@@ -11,6 +12,7 @@ import numpy as np
 
 import container
 import macformula
+import quantize
 
 
 def check_metadata(md):
@@ -31,7 +33,8 @@ def check_metadata(md):
 class Reference:
     def __init__(self, md, t):
         check_metadata(md)
-        self.md, self.t = md, {k: v.astype(np.float64) for k, v in t.items()}
+        # int8 files (FORMAT.md "int8 weights") run on their dequantized weights, q · scale.
+        self.md, self.t = md, quantize.dequantize(t)
         self.n_fft, self.hop, self.F = md["n_fft"], md["hop"], md["bins"]
         self.R, self.C, self.G = md["residual_channels"], md["conv_channels"], md["gate_rank"]
         self.B, self.K = md["blocks"], md["kernel_size"]

@@ -10,6 +10,8 @@ SHARED=${SHARED:-../../shared}
 CKPT=$1; EV=$2
 $PY export.py "$CKPT" ../models/hush-default.hush
 $PY golden.py ../models/hush-default.hush golden/golden.hush
+$PY quantize.py ../models/hush-default.hush ../models/hush-default-int8.hush
+$PY golden.py ../models/hush-default-int8.hush golden/golden-int8.hush --frames 32
 $PY macs.py --ckpt "$CKPT"
 $PY evaluate.py ../models/hush-default.hush "$EV"
 HERE=$PWD

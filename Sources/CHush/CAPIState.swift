@@ -37,7 +37,7 @@ public enum CStatus: Int32, Error {
         case .invalidArgument: return "invalid argument (NULL or destroyed state, NULL buffer, value out of range)"
         case .invalidModel: return "invalid model (not a Hush model file, corrupt, or unsupported)"
         case .bufferTooSmall: return "buffer too small (output samples, or the memory given to hush_model_init/hush_init)"
-        case .fftUnavailable: return "FFTW could not plan the model's FFT"
+        case .fftUnavailable: return "the model's FFT size is not available (FFTW plan, or the portable FFT's powers of two)"
         case nil: return "unknown status"
         }
     }

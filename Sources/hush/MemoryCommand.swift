@@ -35,9 +35,10 @@ struct MemoryCommand: ParsableCommand {
         print("""
             | part | bytes | where |
             |---|---:|---|
-            | model arena: weights in the engine's layout (\(loaded.weightBytes) bytes of floats), \
+            | model arena: weights in the engine's layout (\(loaded.weightBytes) bytes, \
+            \(loaded.configuration.weightFormat == .int8 ? "int8 matrices with f32 scales" : "f32")), \
             each tensor 64-byte aligned, dilation and block tables, handle | \(f.weights) | \
-            external RAM / PSRAM, read-only after hush_model_init |
+            RAM, read-only after hush_model_init |
             | state: causal histories | \(f.networkState) | SRAM, persistent |
             | state: network scratch (features, residual, scores, active lists, u/v, mask, \
             bookkeeping, handle) | \(f.networkScratch) | SRAM, per frame |

@@ -7,7 +7,8 @@ public enum HushError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidModel(String)
     /// A caller-supplied buffer is too small: `needed` samples were required, `given` supplied.
     case bufferTooSmall(needed: Int, given: Int)
-    /// The FFT library could not create a plan for the requested size.
+    /// The real FFT cannot take the requested size (FFTW could not plan it; the portable FFT of
+    /// a `HUSH_PORTABLE_FFT` build takes powers of two ≥ 4 only).
     case fftUnavailable(size: Int)
 
     /// A one-line, human-readable explanation.
@@ -17,7 +18,12 @@ public enum HushError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidModel(let what): return "invalid model: \(what)"
         case .bufferTooSmall(let needed, let given):
             return "output buffer too small: \(needed) samples needed, \(given) given"
-        case .fftUnavailable(let size): return "FFTW could not plan a real FFT of size \(size)"
+        case .fftUnavailable(let size):
+            #if HUSH_PORTABLE_FFT
+            return "the portable FFT takes powers of two ≥ 4, not a real FFT of size \(size)"
+            #else
+            return "FFTW could not plan a real FFT of size \(size)"
+            #endif
         }
     }
 }

@@ -284,9 +284,19 @@ public struct NetworkState {
     /// `process(spectrum:bins:)`, with the time of each of `LayerTimer.layers` added to `timer`
     /// (the per-layer profile of the path the engine really runs; nil: no clock is read).
     public mutating func process(spectrum: UnsafeMutablePointer<Float>, bins: Int, timer: LayerTimer?) {
+        guard bins == config.bins else { return }
+        switch config.weightFormat {
+        case .float32: runFrame(Float.self, spectrum: spectrum, timer: timer)
+        case .int8: runFrame(Int8.self, spectrum: spectrum, timer: timer)
+        }
+    }
+
+    /// One frame with weight matrices of element type `W` (the model's `weightFormat`).
+    @inline(__always)
+    private mutating func runFrame<W: KernelWeight>(_: W.Type, spectrum: UnsafeMutablePointer<Float>,
+                                                    timer: LayerTimer?) {
         let (R, C, G, K, F) = (config.residualChannels, config.convChannels, config.gateRank,
                                config.kernelSize, config.bins)
-        guard bins == F else { return }
         // A static function with an inout start, not a closure: capturing the start would box it
         // on the heap, and the frame loop allocates nothing.
         var lapStart = timer?.clock() ?? 0
@@ -298,7 +308,7 @@ public struct NetworkState {
         LayerTimer.lap(timer, .features, since: &lapStart)
         var executed = 0
         referenceMACs = 0
-        matVec(model.frontendWeight, rows: R, cols: F, features, model.frontendBias, residual)
+        matVec(model.frontendWeight, W.self, rows: R, cols: F, features, model.frontendBias, residual)
         executed += R * F
         relu(residual, R)
         LayerTimer.lap(timer, .frontEnd, since: &lapStart)
@@ -311,9 +321,9 @@ public struct NetworkState {
             if gating == .dynamic {
                 // Gate: h = ReLU(W1 r + b1), s = W2 h + b2.
                 let blockScores = scores + i * C
-                matVec(w.gateW1, rows: G, cols: R, residual, w.gateB1, gateHidden)
+                matVec(w.gateW1, W.self, rows: G, cols: R, residual, w.gateB1, gateHidden)
                 relu(gateHidden, G)
-                gateScores(w.gateW2Transposed, w.gateB2, C, G, blockScores)
+                gateScores(w.gateW2Transposed.values(W.self), w.gateB2, C, G, blockScores)
                 executed += config.gateMACsPerBlock
                 LayerTimer.lap(timer, .gates, since: &lapStart)
                 n = ChannelSelection.select(scores: blockScores, count: C, cap: cap,
@@ -342,16 +352,20 @@ public struct NetworkState {
             LayerTimer.lap(timer, .blockBookkeeping, since: &lapStart)
             switch kernels {
             case .fast:
-                FastKernels.gatedChannels(w, residualChannels: R, kernelSize: K, history: tapPointers,
+                FastKernels.gatedChannels(w, W.self, residualChannels: R, kernelSize: K, history: tapPointers,
                                           indices: list, count: n, residual, into: blockOutput)
             case .reference:
-                ReferenceKernels.gatedChannels(w, residualChannels: R, kernelSize: K,
+                ReferenceKernels.gatedChannels(w, W.self, residualChannels: R, kernelSize: K,
                                                history: tapPointers, indices: list, count: n,
                                                residual, scratchU: compactU, scratchV: compactV,
                                                into: blockOutput, macs: &referenceMACs)
             }
             LayerTimer.lap(timer, .gatedChannels, since: &lapStart)
-            for r in 0..<R { residual[r] += blockOutput[r] + w.pw2Bias[r] }
+            if let scales = w.pw2Transposed.scales {
+                for r in 0..<R { residual[r] += blockOutput[r] * scales[r] + w.pw2Bias[r] }
+            } else {
+                for r in 0..<R { residual[r] += blockOutput[r] + w.pw2Bias[r] }
+            }
             executed += n * config.macsPerActiveChannel
 
             let fraction = Float(n) / Float(C)
@@ -361,7 +375,7 @@ public struct NetworkState {
             LayerTimer.lap(timer, .blockBookkeeping, since: &lapStart)
         }
 
-        matVec(model.backendWeight, rows: F, cols: R, residual, model.backendBias, maskBuffer)
+        matVec(model.backendWeight, W.self, rows: F, cols: R, residual, model.backendBias, maskBuffer)
         executed += F * R
         LayerTimer.lap(timer, .backEnd, since: &lapStart)
         switch kernels {
@@ -387,18 +401,20 @@ public struct NetworkState {
     // MARK: kernel dispatch
 
     @inline(__always)
-    private mutating func matVec(_ w: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
-                        _ x: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
-                        _ y: UnsafeMutablePointer<Float>) {
+    private mutating func matVec<W: KernelWeight>(_ m: ModelImage.Matrix, _: W.Type, rows: Int, cols: Int,
+                                                  _ x: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
+                                                  _ y: UnsafeMutablePointer<Float>) {
+        let w = m.values(W.self)
         switch kernels {
-        case .fast: FastKernels.matVec(w, rows: rows, cols: cols, x, bias: b, into: y)
+        case .fast: FastKernels.matVec(w, rows: rows, cols: cols, x, scales: m.scales, bias: b, into: y)
         case .reference:
-            ReferenceKernels.matVec(w, rows: rows, cols: cols, x, bias: b, into: y, macs: &referenceMACs)
+            ReferenceKernels.matVec(w, rows: rows, cols: cols, x, scales: m.scales, bias: b, into: y,
+                                    macs: &referenceMACs)
         }
     }
 
     @inline(__always)
-    private mutating func scatterAccumulate(_ wT: UnsafeMutablePointer<Float>, cols: Int,
+    private mutating func scatterAccumulate<W: KernelWeight>(_ wT: UnsafeMutablePointer<W>, cols: Int,
                                    _ list: UnsafeMutablePointer<Int32>, _ n: Int,
                                    _ v: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
         switch kernels {
@@ -412,7 +428,7 @@ public struct NetworkState {
     /// s = b2 + W2·h computed as b2 + Σ_g h[g]·W2ᵀ[g, :], so that each step is a long
     /// contiguous SIMD row instead of C short dot products of length G.
     @inline(__always)
-    private mutating func gateScores(_ w2T: UnsafeMutablePointer<Float>, _ b2: UnsafeMutablePointer<Float>,
+    private mutating func gateScores<W: KernelWeight>(_ w2T: UnsafeMutablePointer<W>, _ b2: UnsafeMutablePointer<Float>,
                             _ channels: Int, _ rank: Int, _ s: UnsafeMutablePointer<Float>) {
         s.update(from: b2, count: channels)
         scatterAccumulate(w2T, cols: channels, allHiddenUnits, rank, gateHidden, s)

@@ -1,10 +1,11 @@
 import CHushModel
 
 /// A loaded model as it lies in its arena: the architecture's scalars, the dilation table, the
-/// block-weight table and every tensor in the engine's layout (pw2 and gate.w2 transposed), all
-/// carved from one block of memory by `carve` (the only place their sizes are decided). Plain
-/// pointers and scalars, nothing to deinitialise: freeing the block is enough. Immutable after
-/// load, so any number of denoiser states may share it (concurrently, too).
+/// block-weight table and every tensor in the engine's layout (pw2 and gate.w2 transposed; the
+/// matrices in the file's `WeightFormat`, float32 or int8 with their scales), all carved from one
+/// block of memory by `carve` (the only place their sizes are decided). Plain pointers and
+/// scalars, nothing to deinitialise: freeing the block is enough. Immutable after load, so any
+/// number of denoiser states may share it (concurrently, too).
 public struct ModelImage {
     /// Marks a loaded model (the C API checks it on `hush_model *` arguments).
     public static let liveTag: UInt64 = 0x4855_5348_4D4F_444C  // "HUSHMODL"
@@ -14,26 +15,40 @@ public struct ModelImage {
     public let shape: ModelShape
     /// Dilation of each block, `shape.blocks` entries.
     public let dilations: UnsafeMutablePointer<Int>
-    let frontendWeight: UnsafeMutablePointer<Float>   // [R, F]
+    let frontendWeight: Matrix                        // [R, F], scaled
     let frontendBias: UnsafeMutablePointer<Float>     // [R]
     /// One entry per block, a contiguous table in the arena.
     let blocks: UnsafeMutablePointer<BlockWeights>
-    let backendWeight: UnsafeMutablePointer<Float>    // [F, R]
+    let backendWeight: Matrix                         // [F, R], scaled
     let backendBias: UnsafeMutablePointer<Float>      // [F]
 
+    /// One weight matrix: row-major elements of the model's `WeightFormat` (`Float` or `Int8`)
+    /// and, for the int8 matrices that have them, one float scale per row of the file's tensor
+    /// (per output channel), nil otherwise. The kernels read it through `values(_:)`.
+    struct Matrix {
+        var elements: UnsafeMutableRawPointer
+        var scales: UnsafeMutablePointer<Float>?
+
+        /// The elements as `W`, which must be the model's element type.
+        @inline(__always)
+        func values<W: KernelWeight>(_: W.Type) -> UnsafeMutablePointer<W> {
+            elements.assumingMemoryBound(to: W.self)
+        }
+    }
+
     /// One block's tensors. `pw2Transposed` is `[C, R]`: the file's `[R, C]` turned so that an
-    /// active channel's weights are one contiguous row and an inactive channel's are never touched.
-    /// `gateW2Transposed` is `[G, C]`, so gate scores are G long SIMD rows, not C short dots.
+    /// active channel's weights are one contiguous row and an inactive channel's are never touched
+    /// (its scales stay per output channel, R of them, applied where the block's sum joins the
+    /// residual). `gateW2Transposed` is `[G, C]`, so gate scores are G long SIMD rows, not C short
+    /// dots. `gateW2Transposed` and `dwWeight` never have scales (FORMAT.md: folded upstream).
     struct BlockWeights {
-        var gateW1, gateB1, gateW2Transposed, gateB2: UnsafeMutablePointer<Float>
-        var pw1Weight, pw1Bias, prelu1Slope: UnsafeMutablePointer<Float>
-        var dwWeight, dwBias, prelu2Slope: UnsafeMutablePointer<Float>
-        var pw2Transposed, pw2Bias: UnsafeMutablePointer<Float>
+        var gateW1, gateW2Transposed, pw1Weight, dwWeight, pw2Transposed: Matrix
+        var gateB1, gateB2, pw1Bias, prelu1Slope, dwBias, prelu2Slope, pw2Bias: UnsafeMutablePointer<Float>
         var dilation: Int
     }
 
-    /// Bytes of weights (floats) held, padding excluded.
-    public var weightBytes: Int { shape.weightCount * MemoryLayout<Float>.stride }
+    /// Bytes of weights held in the engine's layout (`ModelShape.weightBytes`), padding excluded.
+    public var weightBytes: Int { shape.weightBytes }
 
     /// The architecture, dilations included (allocates its array: not for a device's init path).
     public var configuration: ModelConfiguration {
@@ -47,20 +62,30 @@ public struct ModelImage {
         let (R, C, G, K, F, B) = (shape.residualChannels, shape.convChannels, shape.gateRank,
                                   shape.kernelSize, shape.bins, shape.blocks)
         func take(_ n: Int) -> UnsafeMutablePointer<Float> { arena.take(Float.self, count: n, for: .weights) }
+        // A matrix of `rows` × `cols` as the file stores it, with `rows` scales if `scaled` and int8.
+        func matrix(_ rows: Int, _ cols: Int, scaled: Bool) -> Matrix {
+            switch shape.weightFormat {
+            case .float32: return Matrix(elements: UnsafeMutableRawPointer(take(rows * cols)), scales: nil)
+            case .int8:
+                let elements = arena.take(Int8.self, count: rows * cols, for: .weights)
+                return Matrix(elements: UnsafeMutableRawPointer(elements), scales: scaled ? take(rows) : nil)
+            }
+        }
         let image = arena.take(ModelImage.self, count: 1, for: .weights)
         let dilations = arena.take(Int.self, count: B, for: .weights)
         let blocks = arena.take(BlockWeights.self, count: B, for: .weights)
-        let frontendWeight = take(R * F)
+        let frontendWeight = matrix(R, F, scaled: true)
         let frontendBias = take(R)
         for i in 0..<B {
             let b = BlockWeights(
-                gateW1: take(G * R), gateB1: take(G), gateW2Transposed: take(C * G), gateB2: take(C),
-                pw1Weight: take(C * R), pw1Bias: take(C), prelu1Slope: take(C),
-                dwWeight: take(C * K), dwBias: take(C), prelu2Slope: take(C),
-                pw2Transposed: take(C * R), pw2Bias: take(R), dilation: 0)
+                gateW1: matrix(G, R, scaled: true), gateW2Transposed: matrix(C, G, scaled: false),
+                pw1Weight: matrix(C, R, scaled: true), dwWeight: matrix(C, K, scaled: false),
+                pw2Transposed: matrix(R, C, scaled: true),
+                gateB1: take(G), gateB2: take(C), pw1Bias: take(C), prelu1Slope: take(C),
+                dwBias: take(C), prelu2Slope: take(C), pw2Bias: take(R), dilation: 0)
             if arena.canWrite { (blocks + i).initialize(to: b) }
         }
-        let backendWeight = take(F * R)
+        let backendWeight = matrix(F, R, scaled: true)
         let backendBias = take(F)
         if arena.canWrite {
             image.initialize(to: ModelImage(
@@ -97,7 +122,25 @@ public struct ModelImage {
             blocks: blocks,
             defaultBudget: try file.float(ModelKey("default_budget")) { $0 > 0 && $0 <= 1 },
             featureFloor: try file.float(ModelKey("feature_floor")) { $0.isFinite && $0 > 0 },
-            attenuationLimit: try file.float(ModelKey("attenuation_limit_db"), ifAbsent: .infinity) { $0 > 0 })
+            attenuationLimit: try file.float(ModelKey("attenuation_limit_db"), ifAbsent: .infinity) { $0 > 0 },
+            // The front-end's dtype decides; `copyMatrix` holds every other matrix to it.
+            weightFormat: file.dtype(ModelKey("frontend.weight")) == WeightFormat.int8.dtypeCode ? .int8 : .float32)
+    }
+
+    /// Checks matrix `key` (`rows` × `cols` in the file) in `format` and, for int8, its scales
+    /// `scaleKey` when the format stores them; copies both into `destination` when there is one.
+    private static func copyMatrix(_ file: ModelFile, _ key: ModelKey, scales scaleKey: ModelKey?,
+                                   rows: Int, cols: Int, transposed: Bool = false, format: WeightFormat,
+                                   into destination: Matrix?) throws(HushError) {
+        switch format {
+        case .float32:
+            try file.copyTensor(key, rows: rows, cols: cols, transposed: transposed,
+                                into: destination?.values(Float.self))
+        case .int8:
+            try file.copyInt8Tensor(key, rows: rows, cols: cols, transposed: transposed,
+                                    into: destination?.values(Int8.self))
+            if let scaleKey { try file.copyTensor(scaleKey, rows: rows, into: destination?.scales) }
+        }
     }
 
     /// Validates `file` completely (architecture, every tensor's shape and values) and, when
@@ -119,26 +162,32 @@ public struct ModelImage {
             m!.dilations[i] = d
             m!.blocks[i].dilation = d
         }
-        try file.copyTensor(ModelKey("frontend.weight"), rows: R, cols: F, into: m.map { $0.frontendWeight })
+        let format = shape.weightFormat
+        try copyMatrix(file, ModelKey("frontend.weight"), scales: ModelKey("frontend.weight.scale"),
+                       rows: R, cols: F, format: format, into: m?.frontendWeight)
         try file.copyTensor(ModelKey("frontend.bias"), rows: R, into: m.map { $0.frontendBias })
         for i in 0..<B {
             let b = m?.blocks[i]
-            try file.copyTensor(ModelKey("block.", i, ".gate.w1"), rows: G, cols: R, into: b?.gateW1)
+            try copyMatrix(file, ModelKey("block.", i, ".gate.w1"), scales: ModelKey("block.", i, ".gate.w1.scale"),
+                           rows: G, cols: R, format: format, into: b?.gateW1)
             try file.copyTensor(ModelKey("block.", i, ".gate.b1"), rows: G, into: b?.gateB1)
-            try file.copyTensor(ModelKey("block.", i, ".gate.w2"), rows: C, cols: G, transposed: true,
-                                into: b?.gateW2Transposed)
+            try copyMatrix(file, ModelKey("block.", i, ".gate.w2"), scales: nil, rows: C, cols: G,
+                           transposed: true, format: format, into: b?.gateW2Transposed)
             try file.copyTensor(ModelKey("block.", i, ".gate.b2"), rows: C, into: b?.gateB2)
-            try file.copyTensor(ModelKey("block.", i, ".pw1.weight"), rows: C, cols: R, into: b?.pw1Weight)
+            try copyMatrix(file, ModelKey("block.", i, ".pw1.weight"), scales: ModelKey("block.", i, ".pw1.weight.scale"),
+                           rows: C, cols: R, format: format, into: b?.pw1Weight)
             try file.copyTensor(ModelKey("block.", i, ".pw1.bias"), rows: C, into: b?.pw1Bias)
             try file.copyTensor(ModelKey("block.", i, ".prelu1.slope"), rows: C, into: b?.prelu1Slope)
-            try file.copyTensor(ModelKey("block.", i, ".dw.weight"), rows: C, cols: K, into: b?.dwWeight)
+            try copyMatrix(file, ModelKey("block.", i, ".dw.weight"), scales: nil, rows: C, cols: K,
+                           format: format, into: b?.dwWeight)
             try file.copyTensor(ModelKey("block.", i, ".dw.bias"), rows: C, into: b?.dwBias)
             try file.copyTensor(ModelKey("block.", i, ".prelu2.slope"), rows: C, into: b?.prelu2Slope)
             try file.copyTensor(ModelKey("block.", i, ".pw2.bias"), rows: R, into: b?.pw2Bias)
-            try file.copyTensor(ModelKey("block.", i, ".pw2.weight"), rows: R, cols: C, transposed: true,
-                                into: b?.pw2Transposed)
+            try copyMatrix(file, ModelKey("block.", i, ".pw2.weight"), scales: ModelKey("block.", i, ".pw2.weight.scale"),
+                           rows: R, cols: C, transposed: true, format: format, into: b?.pw2Transposed)
         }
-        try file.copyTensor(ModelKey("backend.weight"), rows: F, cols: R, into: m.map { $0.backendWeight })
+        try copyMatrix(file, ModelKey("backend.weight"), scales: ModelKey("backend.weight.scale"),
+                       rows: F, cols: R, format: format, into: m?.backendWeight)
         try file.copyTensor(ModelKey("backend.bias"), rows: F, into: m.map { $0.backendBias })
         if write { image.pointee.tag = liveTag }
         return image

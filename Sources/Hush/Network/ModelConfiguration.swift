@@ -42,10 +42,12 @@ public struct ModelConfiguration: Sendable, Equatable {
     public var gateMACsPerBlock: Int { shape.gateMACsPerBlock }
     /// Multiply-accumulates one active channel costs in a block (its pw1 row, taps, pw2 column).
     public var macsPerActiveChannel: Int { shape.macsPerActiveChannel }
-    /// Weights (floats) of one gated block: gate, pw1, PReLUs, depthwise taps, pw2 and biases.
+    /// Weights of one gated block: gate, pw1, PReLUs, depthwise taps, pw2 and biases.
     public var weightsPerBlock: Int { shape.weightsPerBlock }
-    /// Weights (floats) of the whole network: front-end, blocks, back-end.
+    /// Weights of the whole network: front-end, blocks, back-end.
     public var weightCount: Int { shape.weightCount }
+    /// How the weight matrices are stored.
+    public var weightFormat: WeightFormat { shape.weightFormat }
     /// Frames per second at the model rate.
     public var framesPerSecond: Double { shape.framesPerSecond }
 
@@ -68,6 +70,8 @@ public struct ModelShape: Sendable, Equatable {
     /// Attenuation limit used when the caller sets none, in dB (`.infinity`: no limit): no bin is
     /// attenuated by more than this (training/FORMAT.md, `attenuation_limit_db`).
     public var attenuationLimit: Float
+    /// How the weight matrices are stored (float32, or int8 with scales).
+    public var weightFormat: WeightFormat
 
     /// Spectrum bins, F.
     public var bins: Int { stft.bins }
@@ -106,16 +110,35 @@ public struct ModelShape: Sendable, Equatable {
     /// Multiply-accumulates one active channel costs in a block (its pw1 row, taps, pw2 column).
     public var macsPerActiveChannel: Int { 2 * residualChannels + kernelSize }
 
-    /// Weights (floats) of one gated block: gate, pw1, PReLUs, depthwise taps, pw2 and biases.
+    /// Weights of one gated block: gate, pw1, PReLUs, depthwise taps, pw2 and biases.
     public var weightsPerBlock: Int {
         let (R, C, G, K) = (residualChannels, convChannels, gateRank, kernelSize)
         return G * R + G + C * G + C + C * R + 2 * C + C * K + 2 * C + R * C + R
     }
 
-    /// Weights (floats) of the whole network: front-end, blocks, back-end.
+    /// Weights of the whole network: front-end, blocks, back-end.
     public var weightCount: Int {
         let (R, F) = (residualChannels, bins)
         return R * F + R + blocks * weightsPerBlock + F * R + F
+    }
+
+    /// The weights that are matrix elements (stored in `weightFormat`'s element type): front-end,
+    /// gate.w1, gate.w2, pw1, depthwise taps, pw2, back-end. The rest are float32 vectors.
+    public var matrixWeightCount: Int {
+        let (R, C, G, K, F) = (residualChannels, convChannels, gateRank, kernelSize, bins)
+        return 2 * F * R + blocks * (G * R + C * G + C * R + C * K + R * C)
+    }
+
+    /// Float32 scales stored beside int8 matrices: one per output channel of the front-end,
+    /// back-end, gate.w1, pw1 and pw2 (none for float32).
+    public var scaleCount: Int {
+        weightFormat == .int8 ? residualChannels + bins + blocks * (gateRank + convChannels + residualChannels) : 0
+    }
+
+    /// Bytes of the weights in the engine's layout: the matrices in their element type, the
+    /// vectors and scales as float32 (padding excluded).
+    public var weightBytes: Int {
+        matrixWeightCount * weightFormat.elementBytes + (weightCount - matrixWeightCount + scaleCount) * 4
     }
 
     /// The channel cap for budget `b`: ceil(b·C), computed as in training (FORMAT.md).

@@ -5,11 +5,16 @@
 /// memory make no heap allocation; only an error message, on failure, allocates.
 /// (`ModelContainer`, dictionaries for the tests, is built on top of it in the test target.)
 public struct ModelFile {
-    /// The only format version this reader accepts.
-    public static let formatVersion: UInt32 = 1
+    /// The format versions this reader accepts: 1 (float32 tensors only) and 2 (int8 weight
+    /// matrices as well, training/FORMAT.md "int8 weights").
+    public static let formatVersions: ClosedRange<UInt32> = 1...2
+    /// The first version with int8 tensors.
+    static let int8Version: UInt32 = 2
 
     /// The file's bytes (they must outlive the view).
     public let bytes: UnsafeRawBufferPointer
+    /// The file's format version, within `formatVersions`.
+    public let version: UInt32
     let metadataCount: Int
     let tensorCount: Int
     /// Where the tensor table starts.
@@ -27,6 +32,8 @@ public struct ModelFile {
     /// One tensor-table entry as it lies in the file.
     struct TensorEntry {
         var name: UnsafeRawBufferPointer
+        /// 0 = f32, 1 = i8 (version 2 only).
+        var dtype: UInt8
         var rank: Int
         /// Up to four dimensions; unused ones are 0.
         var dims: (Int, Int, Int, Int)
@@ -48,16 +55,17 @@ public struct ModelFile {
         guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<bodyEnd])) == stored else {
             throw .invalidModel("checksum mismatch (file corrupt or truncated)")
         }
-        var reader = FileReader(bytes: bytes, position: 8, limit: bytes.count)
-        let version = try reader.u32()
-        guard version == ModelFile.formatVersion else {
-            throw .invalidModel(
-                "format version \(version) unsupported (this build reads \(ModelFile.formatVersion))")
+        var reader = FileReader(bytes: bytes, position: 8, limit: bytes.count, version: 0)
+        version = try reader.u32()
+        guard ModelFile.formatVersions.contains(version) else {
+            throw .invalidModel("format version \(version) unsupported (this build reads "
+                                + "\(ModelFile.formatVersions.lowerBound)…\(ModelFile.formatVersions.upperBound))")
         }
         metadataCount = Int(try reader.u32())
         tensorCount = Int(try reader.u32())
         _ = try reader.u32()
         reader.limit = bodyEnd
+        reader.version = version
         let metadataTable = reader.position
         for i in 0..<metadataCount {
             let entry = try reader.metadata()
@@ -65,7 +73,7 @@ public struct ModelFile {
                 throw .invalidModel("metadata '\(Self.text(entry.key))' has unknown type \(entry.type)")
             }
             // Duplicates: compare with every earlier key (tables are short; nothing allocates).
-            var earlier = FileReader(bytes: bytes, position: metadataTable, limit: bodyEnd)
+            var earlier = FileReader(bytes: bytes, position: metadataTable, limit: bodyEnd, version: version)
             for _ in 0..<i {
                 let other = try earlier.metadata()
                 if Self.equal(other.key, entry.key) {
@@ -76,7 +84,7 @@ public struct ModelFile {
         tensorTable = reader.position
         for i in 0..<tensorCount {
             let entry = try reader.tensor()
-            var earlier = FileReader(bytes: bytes, position: tensorTable, limit: bodyEnd)
+            var earlier = FileReader(bytes: bytes, position: tensorTable, limit: bodyEnd, version: version)
             for _ in 0..<i {
                 let other = try earlier.tensor()
                 if Self.equal(other.name, entry.name) {
@@ -90,19 +98,19 @@ public struct ModelFile {
 
     /// Calls `body` with every metadata entry, in file order.
     func forEachMetadata(_ body: (MetadataEntry) throws(HushError) -> Void) throws(HushError) {
-        var reader = FileReader(bytes: bytes, position: 24, limit: bodyEnd)
+        var reader = FileReader(bytes: bytes, position: 24, limit: bodyEnd, version: version)
         for _ in 0..<metadataCount { try body(try reader.metadata()) }
     }
 
     /// Calls `body` with every tensor entry, in file order.
     func forEachTensor(_ body: (TensorEntry) throws(HushError) -> Void) throws(HushError) {
-        var reader = FileReader(bytes: bytes, position: tensorTable, limit: bodyEnd)
+        var reader = FileReader(bytes: bytes, position: tensorTable, limit: bodyEnd, version: version)
         for _ in 0..<tensorCount { try body(try reader.tensor()) }
     }
 
     /// The metadata entry named `key`, if any.
     func metadata(_ key: ModelKey) -> MetadataEntry? {
-        var reader = FileReader(bytes: bytes, position: 24, limit: bodyEnd)
+        var reader = FileReader(bytes: bytes, position: 24, limit: bodyEnd, version: version)
         for _ in 0..<metadataCount {
             guard let entry = try? reader.metadata() else { return nil }  // validated: cannot fail
             if key.matches(entry.key) { return entry }
@@ -112,7 +120,7 @@ public struct ModelFile {
 
     /// The tensor entry named `key`, if any.
     func tensor(_ key: ModelKey) -> TensorEntry? {
-        var reader = FileReader(bytes: bytes, position: tensorTable, limit: bodyEnd)
+        var reader = FileReader(bytes: bytes, position: tensorTable, limit: bodyEnd, version: version)
         for _ in 0..<tensorCount {
             guard let entry = try? reader.tensor() else { return nil }
             if key.matches(entry.name) { return entry }
@@ -152,30 +160,61 @@ public struct ModelFile {
         return v
     }
 
-    /// Checks tensor `key`: it must have shape `[rows]` (`cols` 0) or `[rows, cols]` and hold
-    /// only finite values. With a destination, copies it there, transposed to `[cols, rows]` when
-    /// `transposed`. Without one (measuring), it only checks.
+    /// The dtype code of tensor `key` (0 = f32, 1 = i8), nil if the file has no such tensor.
+    func dtype(_ key: ModelKey) -> UInt8? { tensor(key)?.dtype }
+
+    /// Checks float32 tensor `key`: it must have shape `[rows]` (`cols` 0) or `[rows, cols]` and
+    /// hold only finite values. With a destination, copies it there, transposed to `[cols, rows]`
+    /// when `transposed`. Without one (measuring), it only checks.
     func copyTensor(_ key: ModelKey, rows: Int, cols: Int = 0, transposed: Bool = false,
                     into destination: UnsafeMutablePointer<Float>?) throws(HushError) {
+        let entry = try checkedEntry(key, dtype: 0, rows: rows, cols: cols)
+        for i in 0..<entry.count {
+            let v = Float(bitPattern: UInt32(littleEndianBytes: bytes, at: entry.offset + 4 * i))
+            guard v.isFinite else { throw .invalidModel("tensor '\(key)' holds a non-finite value") }
+            guard let destination else { continue }
+            destination[Self.destinationIndex(i, rows: rows, cols: cols, transposed: transposed)] = v
+        }
+    }
+
+    /// `copyTensor` for an int8 tensor (every value is finite; −128 is refused, as the format
+    /// is symmetric: [−127, 127]).
+    func copyInt8Tensor(_ key: ModelKey, rows: Int, cols: Int, transposed: Bool = false,
+                        into destination: UnsafeMutablePointer<Int8>?) throws(HushError) {
+        let entry = try checkedEntry(key, dtype: 1, rows: rows, cols: cols)
+        for i in 0..<entry.count {
+            let v = Int8(bitPattern: bytes[entry.offset + i])
+            guard v != .min else { throw .invalidModel("tensor '\(key)' holds −128 (int8 weights are symmetric)") }
+            guard let destination else { continue }
+            destination[Self.destinationIndex(i, rows: rows, cols: cols, transposed: transposed)] = v
+        }
+    }
+
+    /// Tensor `key`'s entry, checked for its dtype and its shape `[rows]` (`cols` 0) or `[rows, cols]`.
+    private func checkedEntry(_ key: ModelKey, dtype: UInt8, rows: Int, cols: Int) throws(HushError) -> TensorEntry {
         guard let entry = tensor(key) else { throw .invalidModel("tensor '\(key)' missing") }
+        guard entry.dtype == dtype else {
+            throw .invalidModel("tensor '\(key)' is \(Self.dtypeName(entry.dtype)), expected \(Self.dtypeName(dtype))")
+        }
         let rank = cols == 0 ? 1 : 2
         guard entry.rank == rank, entry.dims.0 == rows, rank == 1 || entry.dims.1 == cols else {
             let expected = cols == 0 ? [rows] : [rows, cols]
             throw .invalidModel("tensor '\(key)' has shape \(entry.shape), expected \(expected)")
         }
-        let width = max(cols, 1)
-        for i in 0..<entry.count {
-            let v = Float(bitPattern: UInt32(littleEndianBytes: bytes, at: entry.offset + 4 * i))
-            guard v.isFinite else { throw .invalidModel("tensor '\(key)' holds a non-finite value") }
-            guard let destination else { continue }
-            if transposed {
-                let (r, c) = i.quotientAndRemainder(dividingBy: width)
-                destination[c * rows + r] = v
-            } else {
-                destination[i] = v
-            }
-        }
+        return entry
     }
+
+    /// Where element `i` of a row-major `[rows, max(cols, 1)]` tensor goes, turned to
+    /// `[cols, rows]` when `transposed`.
+    @inline(__always)
+    private static func destinationIndex(_ i: Int, rows: Int, cols: Int, transposed: Bool) -> Int {
+        guard transposed else { return i }
+        let (r, c) = i.quotientAndRemainder(dividingBy: max(cols, 1))
+        return c * rows + r
+    }
+
+    /// A dtype code's name, for error messages.
+    static func dtypeName(_ code: UInt8) -> String { code == 0 ? "float32" : code == 1 ? "int8" : "dtype \(code)" }
 
     static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         guard a.count == b.count else { return false }
@@ -244,6 +283,8 @@ private struct FileReader {
     let bytes: UnsafeRawBufferPointer
     var position: Int
     var limit: Int
+    /// The file's format version (which dtypes are allowed); 0 while reading the header.
+    var version: UInt32
 
     mutating func need(_ n: Int) throws(HushError) {
         guard n <= limit - position else { throw .invalidModel("header runs past the end of the file") }
@@ -284,9 +325,10 @@ private struct FileReader {
     mutating func tensor() throws(HushError) -> ModelFile.TensorEntry {
         let name = try name()
         let dtype = try u8()
-        guard dtype == 0 else {
+        guard dtype == 0 || (dtype == 1 && version >= ModelFile.int8Version) else {
             throw .invalidModel("tensor '\(ModelFile.text(name))' has unknown dtype \(dtype)")
         }
+        let width = dtype == 0 ? 4 : 1
         let rank = Int(try u8())
         guard (1...4).contains(rank) else {
             throw .invalidModel("tensor '\(ModelFile.text(name))' has rank \(rank)")
@@ -309,14 +351,14 @@ private struct FileReader {
         }
         let offset = Int(try u32())
         let byteCount = Int(try u32())
-        guard byteCount == 4 * count else {
+        guard byteCount == width * count else {
             throw .invalidModel(
                 "tensor '\(ModelFile.text(name))' byte count \(byteCount) does not match its shape")
         }
-        guard offset % 4 == 0, offset >= position, offset <= body - byteCount else {
+        guard offset % width == 0, offset >= position, offset <= body - byteCount else {
             throw .invalidModel("tensor '\(ModelFile.text(name))' data lies outside the file")
         }
-        return ModelFile.TensorEntry(name: name, rank: rank, dims: dims, offset: offset, count: count)
+        return ModelFile.TensorEntry(name: name, dtype: dtype, rank: rank, dims: dims, offset: offset, count: count)
     }
 }
 

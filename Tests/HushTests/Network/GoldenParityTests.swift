@@ -1,9 +1,20 @@
 import Hush
 import Testing
 
-/// Parity with the PyTorch reference on the committed golden fixtures (training/golden/).
+/// Parity with the PyTorch reference on the committed golden fixtures (training/golden/): one
+/// per model file, the bundled float32 model and its int8 twin (training/reference.py runs the
+/// int8 file on its dequantized weights).
 @Suite("Parity with the training framework")
 struct GoldenParityTests {
+    /// A golden fixture and the model file it was computed from.
+    struct Pair: CustomTestStringConvertible, Sendable {
+        var golden: String, model: String
+        var testDescription: String { model }
+    }
+
+    static let pairs = [Pair(golden: "training/golden/golden.hush", model: "models/hush-default.hush"),
+                        Pair(golden: "training/golden/golden-int8.hush", model: "models/hush-default-int8.hush")]
+
     struct Golden {
         let bytes: [UInt8]
         let container: ModelContainer
@@ -13,24 +24,25 @@ struct GoldenParityTests {
         func int(_ key: String) throws -> Int { try container.int(key, in: Int.min...Int.max) }
     }
 
-    static func golden() throws -> Golden {
-        let bytes = try Fixtures.bytes("training/golden/golden.hush")
+    static func golden(_ path: String) throws -> Golden {
+        let bytes = try Fixtures.bytes(path)
         let container = try bytes.withUnsafeBytes { raw throws(HushError) in try ModelContainer(bytes: raw) }
         return Golden(bytes: bytes, container: container)
     }
 
-    @Test("golden fixtures were made from the bundled model file")
-    func sameModel() throws {
-        let g = try Self.golden()
-        let model = try Fixtures.modelBytes()
+    @Test("golden fixtures were made from their model files", arguments: pairs)
+    func sameModel(_ pair: Pair) throws {
+        let g = try Self.golden(pair.golden)
+        let model = try Fixtures.bytes(pair.model)
         let crc = model.suffix(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         #expect(Int32(truncatingIfNeeded: try g.int("model_crc32")) == Int32(bitPattern: crc))
     }
 
-    @Test("gates, mask and output match PyTorch", arguments: [("b100", Float(1)), ("b025", Float(0.25))])
-    func parity(tag: String, budget: Float) throws {
-        let g = try Self.golden()
-        let model = try Model.bundled()
+    @Test("gates, mask and output match PyTorch", arguments: pairs, [("b100", Float(1)), ("b025", Float(0.25))])
+    func parity(_ pair: Pair, _ run: (tag: String, budget: Float)) throws {
+        let (tag, budget) = run
+        let g = try Self.golden(pair.golden)
+        let model = try Model.load(Fixtures.bytes(pair.model))
         let c = model.configuration
         let (B, C, F, hop) = (c.blocks, c.convChannels, c.bins, c.stft.hop)
         let frames = try g.int("golden_frames")
@@ -74,7 +86,7 @@ struct GoldenParityTests {
         let pairs = B * frames * C
         var outputError: Float = 0
         for i in 0..<produced.count { outputError = max(outputError, abs(produced[i] - output[i])) }
-        print("parity \(tag): \(flips) gate flips of \(pairs), mask max error \(maskError), output max error \(outputError)")
+        print("parity \(pair.model) \(tag): \(flips) gate flips of \(pairs), mask max error \(maskError), output max error \(outputError)")
         #expect(Double(pairs - flips) / Double(pairs) >= 0.999, "\(flips) flips of \(pairs)")
         #expect(unexplained.count == 0, "flips not within float noise of a threshold, e.g. \(unexplained.prefix(3))")
         #expect(maskError <= 1e-4, "mask max abs error \(maskError)")

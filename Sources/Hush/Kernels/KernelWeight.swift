@@ -1,0 +1,36 @@
+import CKernelSupport
+
+/// An element type the kernels read weight matrices in: `Float` (format version 1) or `Int8`
+/// (version 2, training/FORMAT.md "int8 weights"). Both widen exactly to `Float`, and the
+/// kernels accumulate in `Float`, so one generic kernel serves both; an int8 row's scale, where
+/// the format stores one, is applied by the caller of the dot product, not here.
+public protocol KernelWeight {
+    /// The value as a `Float` (exact for both conforming types).
+    var kernelValue: Float { get }
+    /// Eight consecutive values from `p + i` (any alignment), widened.
+    static func load8(_ p: UnsafePointer<Self>, _ i: Int) -> SIMD8<Float>
+}
+
+extension Float: KernelWeight {
+    @inline(__always)
+    public var kernelValue: Float { self }
+
+    @inline(__always)
+    public static func load8(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+    }
+}
+
+/// `kernelValue` goes through `Int`, the target's native width: one sign-extend and one
+/// integer-to-float instruction, while `Float(q)` for an `Int8` takes the generic
+/// `BinaryInteger` path through `Int64` (a library call per value on a 32-bit Cortex-M7).
+/// `load8` is one C vector conversion (`hush_widen8`).
+extension Int8: KernelWeight {
+    @inline(__always)
+    public var kernelValue: Float { Float(Int(self)) }
+
+    @inline(__always)
+    public static func load8(_ p: UnsafePointer<Int8>, _ i: Int) -> SIMD8<Float> {
+        hush_widen8(p + i)
+    }
+}
