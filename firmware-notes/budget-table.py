@@ -1,20 +1,20 @@
 #!/usr/bin/env python3
 """Prints the numbers of firmware-notes/README.md from a real Hush model file.
 
-usage: firmware-notes/budget-table.py [models/hush-default.hush]
+usage: firmware-notes/budget-table.py [models/hush-default-int8.hush]
 
-Reads the container (training/FORMAT.md: header, metadata, tensor table, CRC) with the Python
-standard library only, checks the CRC and every tensor's shape against the architecture, and
-prints: the architecture, the weights by layer, the memory map in bytes, MACs per frame at each
-budget, the clock a Cortex-M7 / M55-class core needs at stated MACs per cycle, and what int8
-weights would take.
+Reads the container (training/FORMAT.md, versions 1 and 2: header, metadata, tensor table, CRC)
+with the Python standard library only, checks the CRC and every tensor's shape against the
+architecture, and prints: the architecture, the weights by layer as the file stores them (f32, or
+int8 with their f32 scales), the memory map in bytes and the MACs per frame at each budget. What
+those MACs cost on a core is measured, not assumed here: scripts/firmware-check runs the firmware
+on an emulated Cortex-M7 and prints instructions per frame.
 
 The memory map is NOT computed here: it is printed by the built `hush memory` command, which
 measures the engine's own arena layout (the numbers hush_model_get_size/hush_state_get_size
 return), so there is one source of truth. The script runs $HUSH, else .build/release/hush, else
 .build/debug/hush (build first: `swift build`).
 """
-import math
 import os
 import struct
 import subprocess
@@ -26,18 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import macformula  # noqa: E402
 
 BUDGETS = [1.0, 0.75, 0.5, 0.375, 0.25, 0.125]
-# Sustained multiply-accumulates per cycle, the stated assumptions behind the MHz table.
-CORES = [
-    ("M7 f32", 1.0, "Cortex-M7, f32 FPv5 VFMA, weights in TCM/cache"),
-    ("M7 f32 XIP", 0.5, "Cortex-M7, f32, weights streamed from QSPI flash (wait states)"),
-    ("M55 f32", 2.0, "Cortex-M55, f32 Helium MVE (4 lanes, 2 beats/cycle)"),
-    ("M55 int8", 8.0, "Cortex-M55, int8 Helium VMLADAV (16 lanes, 2 beats/cycle)"),
-]
-# Non-network work per frame, in cycles on an M7 (stated, not measured): two 512-point real FFTs
-# with CMSIS-DSP arm_rfft_fast_f32 (about 8 k cycles each), and logf + expf per bin (about
-# 40 cycles each with a polynomial approximation), windows, overlap-add and mask (1 cycle per op).
-FFT_CYCLES = 8000
-TRANSCENDENTAL_CYCLES = 40
+DTYPE_NAMES = {0: "f32", 1: "int8"}
 
 
 def read_model(path):
@@ -47,7 +36,7 @@ def read_model(path):
     if zlib.crc32(data[:-4]) != struct.unpack_from("<I", data, len(data) - 4)[0]:
         sys.exit(f"{path}: CRC mismatch")
     version, n_meta, n_tensors, _ = struct.unpack_from("<IIII", data, 8)
-    if version != 1:
+    if version not in (1, 2):
         sys.exit(f"{path}: unsupported version {version}")
     pos, meta, tensors = 24, {}, {}
     for _ in range(n_meta):
@@ -60,15 +49,16 @@ def read_model(path):
     for _ in range(n_tensors):
         (nlen,) = struct.unpack_from("<H", data, pos)
         name = data[pos + 2:pos + 2 + nlen].decode()
-        _dtype, rank = data[pos + 2 + nlen], data[pos + 3 + nlen]
+        dtype, rank = data[pos + 2 + nlen], data[pos + 3 + nlen]
         dims = struct.unpack_from(f"<{rank}I", data, pos + 4 + nlen)
+        _offset, byte_count = struct.unpack_from("<II", data, pos + 4 + nlen + 4 * rank)
         pos += 4 + nlen + 4 * rank + 8
-        tensors[name] = tuple(dims)
+        tensors[name] = (tuple(dims), DTYPE_NAMES.get(dtype, f"dtype {dtype}"), byte_count)
     return len(data), meta, tensors
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else "models/hush-default.hush"
+    path = sys.argv[1] if len(sys.argv) > 1 else "models/hush-default-int8.hush"
     file_size, m, tensors = read_model(path)
     R, C, G, B, K = (m["residual_channels"], m["conv_channels"], m["gate_rank"], m["blocks"],
                      m["kernel_size"])
@@ -85,11 +75,12 @@ def main():
                          p + "prelu1.slope": (C,), p + "dw.weight": (C, K), p + "dw.bias": (C,),
                          p + "prelu2.slope": (C,), p + "pw2.weight": (R, C), p + "pw2.bias": (R,)})
     for name, shape in expected.items():
-        if tensors.get(name) != shape:
-            sys.exit(f"{path}: tensor {name} is {tensors.get(name)}, expected {shape}")
+        if name not in tensors or tensors[name][0] != shape:
+            sys.exit(f"{path}: tensor {name} is {tensors.get(name, (None,))[0]}, expected {shape}")
 
-    def count(names):
-        return sum(math.prod(expected[k]) for k in names)
+    def stored(names):
+        """Bytes the file stores for `names` and their int8 scale tensors, if any."""
+        return sum(tensors[k][2] + (tensors[k + ".scale"][2] if k + ".scale" in tensors else 0) for k in names)
 
     print(f"# {path}: {file_size} bytes, CRC ok")
     print(f"architecture: {rate} Hz, n_fft {n}, hop {hop} ({1000 * hop / rate:.0f} ms, "
@@ -97,27 +88,24 @@ def main():
           f"dilations {dil}")
     print(f"latency: {n} samples = {1000 * n / rate:.0f} ms algorithmic")
 
-    # Weights by layer: what the file holds (floats x 4 bytes), before the engine's 64-byte padding.
-    gate = count([k for k in expected if ".gate." in k])
-    pw1 = count([k for k in expected if ".pw1." in k or "prelu1" in k])
-    dw = count([k for k in expected if ".dw." in k or "prelu2" in k])
-    pw2 = count([k for k in expected if ".pw2." in k])
-    front, back = count(["frontend.weight", "frontend.bias"]), count(["backend.weight", "backend.bias"])
-    weights = front + back + gate + pw1 + dw + pw2
-    history_frames = sum((K - 1) * d + 1 for d in dil)
+    # Weights by layer: the bytes the file holds (matrices in their dtype, their scales, biases and
+    # slopes in f32), before the engine's 64-byte padding.
+    matrices = tensors["frontend.weight"][1]
     rows = [
-        ("front-end [R,F] + bias", front * 4),
-        ("gates (w1, b1, w2 stored transposed [G,C], b2) x B", gate * 4),
-        ("pw1 + bias + PReLU slope x B", pw1 * 4),
-        ("depthwise taps + bias + PReLU x B", dw * 4),
-        ("pw2 (stored transposed [C,R]) + bias x B", pw2 * 4),
-        ("back-end [F,R] + bias", back * 4),
+        ("front-end [R,F] + bias", ["frontend.weight", "frontend.bias"]),
+        ("gates (w1, b1, w2, b2) x B", [k for k in expected if ".gate." in k]),
+        ("pw1 + bias + PReLU slope x B", [k for k in expected if ".pw1." in k or "prelu1" in k]),
+        ("depthwise taps + bias + PReLU x B", [k for k in expected if ".dw." in k or "prelu2" in k]),
+        ("pw2 + bias x B", [k for k in expected if ".pw2." in k]),
+        ("back-end [F,R] + bias", ["backend.weight", "backend.bias"]),
     ]
-    print("\n## Weights by layer (bytes of f32, as in the file)")
+    history_frames = sum((K - 1) * d + 1 for d in dil)
+    print(f"\n## Weights by layer (bytes as in the file: matrices {matrices}"
+          + (", with their f32 scales" if matrices == "int8" else "") + "; vectors f32)")
     print("| layer | bytes |\n|---|---:|")
-    for label, size in rows:
-        print(f"| {label} | {size} |")
-    print(f"| **total** | **{weights * 4}** |")
+    for label, names in rows:
+        print(f"| {label} | {stored(names)} |")
+    print(f"| **total** | **{sum(stored(names) for _, names in rows)}** |")
 
     # Memory map: measured by the engine itself (`hush memory`), never recomputed here.
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -135,33 +123,16 @@ def main():
     # MACs per frame (training/FORMAT.md, "MAC accounting"): executed at budget b is bounded by
     # every block running its full cap of ceil(b*C) channels.
     dense = macformula.dense_macs_per_frame(R, C, G, B, K, F)
-    print("\n## MACs per frame and clock needed (worst case: every block at its channel cap)")
-    header = "| budget | cap/C | MACs/frame | % of dense | MMAC/s |"
-    header += "".join(f" MHz {name} |" for name, _, _ in CORES)
-    print(header)
-    print("|---:|---:|---:|---:|---:|" + "---:|" * len(CORES))
-    print(f"| dense (no gates) | {C}/{C} | {dense} | 100.0 | {dense * fps / 1e6:.2f} |"
-          + "".join(f" {dense * fps / mac / 1e6:.1f} |" for _, mac, _ in CORES))
+    print("\n## MACs per frame (worst case: every block at its channel cap)")
+    print("| budget | cap/C | MACs/frame | % of dense | MMAC/s |")
+    print("|---:|---:|---:|---:|---:|")
+    print(f"| dense (no gates) | {C}/{C} | {dense} | 100.0 | {dense * fps / 1e6:.2f} |")
     for b in BUDGETS:
         cap = macformula.budget_k(b, C)
         macs = macformula.executed_macs_per_frame(R, C, G, B, K, [cap] * B, F)
-        print(f"| {b:g} | {cap}/{C} | {macs} | {100 * macs / dense:.1f} | {macs * fps / 1e6:.2f} |"
-              + "".join(f" {macs * fps / mac / 1e6:.1f} |" for _, mac, _ in CORES))
-    for name, mac, what in CORES:
-        print(f"{name}: {what}: {mac:g} MAC/cycle sustained (assumed)")
-    other = 2 * FFT_CYCLES + 2 * F * TRANSCENDENTAL_CYCLES + 2 * n + n + 2 * F
-    print(f"\nnon-network work per frame (M7 estimate): {other} cycles = "
-          f"{other * fps / 1e6:.1f} MHz (2 real FFTs at {FFT_CYCLES} cycles, {2 * F} logf/expf at "
-          f"{TRANSCENDENTAL_CYCLES} cycles, windows, overlap-add, mask)")
+        print(f"| {b:g} | {cap}/{C} | {macs} | {100 * macs / dense:.1f} | {macs * fps / 1e6:.2f} |")
     print(f"gate work, always executed: {B * macformula.gate_macs_per_block(R, C, G)} MACs/frame; "
           f"front/back-end: {macformula.end_macs_per_frame(R, F)} MACs/frame")
-
-    # int8: one byte per weight plus one f32 scale per output row of each matrix.
-    row_scales = R + B * (G + C + C + R) + F
-    int8 = weights + row_scales * 4
-    print("\n## int8 weights")
-    print(f"f32 weights {weights * 4} bytes -> int8 {int8} bytes ({weights} weights + "
-          f"{row_scales} per-row f32 scales), {weights * 4 / int8:.2f}x smaller")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Builds the firmware image for QEMU's mps2-an500 (Cortex-M7): the core (Sources/Hush) and its C
 # API (Sources/CHush) as Embedded Swift for armv7em-none-none-eabi with the portable FFT
-# (-D HUSH_PORTABLE_FFT) and firmware/LibM.swift, the bundled model and the kernels' C tables,
-# firmware/main.c (semihosting I/O), start-up and stubs, linked by arm-none-eabi-gcc against
-# newlib (rdimon: semihosting). Soft-float ABI throughout.
+# (-D HUSH_PORTABLE_FFT) and firmware/LibM.swift, a model file from models/ as the bundled model
+# (default the int8 one, 511 KB; HUSH_FIRMWARE_MODEL=hush-default.hush for the float32 one, 1.8 MB)
+# and the kernels' C tables, firmware/main.c (semihosting I/O), start-up and stubs, linked by
+# arm-none-eabi-gcc against newlib (rdimon: semihosting). Soft-float ABI throughout.
 # Needs: gcc-arm-none-eabi libnewlib-arm-none-eabi (Debian). Output: .build/firmware/hush.elf
 set -euo pipefail
 cd "$(dirname "$0")/.."
+model="${HUSH_FIRMWARE_MODEL:-hush-default-int8.hush}"
+[ -f "models/$model" ] || { echo "error: no models/$model" >&2; exit 1; }
 out=.build/firmware
 rm -rf "$out" && mkdir -p "$out/modules"
 firmware/modules.sh "$out/modules"
@@ -20,7 +23,7 @@ swiftc "${swift_flags[@]}" -module-name Hush -D HUSH_PORTABLE_FFT \
 swiftc "${swift_flags[@]}" -module-name CHush -c Sources/CHush/*.swift -o "$out/chush.o"
 # 32-bit enums, as Swift and the C API assume (arm-none-eabi-gcc defaults to short ones).
 cflags=(-mcpu=cortex-m7 -mthumb -mfloat-abi=soft -fno-short-enums -O2 -ffunction-sections -fdata-sections -Iinclude
-        -ISources/CHushModel/include -ISources/CKernelSupport/include -Imodels)
+        -ISources/CHushModel/include -ISources/CKernelSupport/include -Imodels -DHUSH_BUNDLED_MODEL="\"$model\"")
 objects=("$out/hush.o" "$out/chush.o")
 for c in firmware/main.c firmware/startup.c firmware/stubs.c Sources/CHushModel/bundled_model.c \
          Sources/CHushModel/bundled_model.S Sources/CKernelSupport/left_pack.c Sources/CKernelSupport/crc32_table.c; do
