@@ -9,9 +9,16 @@ public enum FastKernels {
     @inline(__always)
     static func load8(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> { Float.load8(p, i) }
 
+    /// One unaligned vector store; on 32-bit ARM eight aligned scalar ones (see `Float.load8`).
     @inlinable @inline(__always)
     static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
+        #if arch(arm)
+        let q = p + i
+        q[0] = v[0]; q[1] = v[1]; q[2] = v[2]; q[3] = v[3]
+        q[4] = v[4]; q[5] = v[5]; q[6] = v[6]; q[7] = v[7]
+        #else
         UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD8<Float>.self)
+        #endif
     }
 
     /// Four dot products of length `n` against one `x`.
