@@ -23,6 +23,7 @@ import numpy as np
 import soundfile as sf
 
 import container
+import macformula
 from reference import Reference
 
 TEXT = "Please call Stella. Ask her to bring these things with her from the store."
@@ -57,7 +58,7 @@ def margins(ref, o, b):
     """Smallest |score| and smallest gap between the k-th and (k+1)-th score: how far the gate
     decisions are from a flip (a float32 engine should reproduce them exactly when these are large)."""
     s = o["scores"]
-    k = int(np.ceil(b * ref.C - 1e-6))
+    k = macformula.budget_k(b, ref.C)
     srt = -np.sort(-s, axis=2)
     m0 = float(np.abs(s).min())
     mk = float((srt[:, :, k - 1] - srt[:, :, k]).min()) if k < ref.C else float("inf")

@@ -5,7 +5,7 @@ Follows training/FORMAT.md to the letter:
   -> phi = ln(|X|^2 + 1e-8) -> (fixed per-bin standardisation, folded into the front-end at export)
   -> front-end 1x1 (F->R) + ReLU
   -> B residual blocks: gate (R->G ReLU ->C) gives scores s; binary gates g = top-k(s > 0),
-     k = ceil(b*C - 1e-6); u = g * PReLU(BN(pw1 r)); v = g * PReLU(BN(causal dilated dw(u)));
+     k = ceil(b*C - 1e-3); u = g * PReLU(BN(pw1 r)); v = g * PReLU(BN(causal dilated dw(u)));
      r += pw2 v
   -> back-end 1x1 (R->F) + sigmoid = real mask m
   -> gain floor + (1 - floor) m on the complex noisy STFT (floor = 10^(-L/20) for the model file's

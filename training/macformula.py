@@ -47,10 +47,15 @@ def executed_macs_per_frame(R, C, G, B, K, active_counts, F):
                                           + a * macs_per_active_channel(R, K) for a in counts)
 
 
+# Slack under ceil(b*C): larger than the rounding of a float32 budget times C (C <= 4096:
+# 2**-24 * 4096 = 2.4e-4), so that the engine (float32 b) and training (float64 b) agree on the cap.
+CAP_SLACK = 1e-3
+
+
 def budget_k(b, C):
-    """The channel cap at budget b: ceil(b*C), less 1e-6 so that b*C landing a rounding error above
-    an integer does not take one channel more; at least 1, at most C."""
-    return max(1, min(C, int(math.ceil(b * C - 1e-6))))
+    """The channel cap at budget b: ceil(b*C - CAP_SLACK), so that b*C landing a rounding error
+    above an integer does not take one channel more; at least 1, at most C."""
+    return max(1, min(C, int(math.ceil(b * C - CAP_SLACK))))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -65,10 +70,9 @@ SHAPES = [
     dict(R=33, C=17, G=3, B=2, K=7, n_fft=1024, hop=256),
     dict(R=1, C=1, G=1, B=1, K=1, n_fft=64, hop=32),
 ]
-# Budgets exact in binary: the engine takes a Float budget and training a double, and where b is
-# not dyadic and b*C lands on an integer the two caps can differ (Float(0.3)*320 is 96.0000038,
-# beyond the 1e-6 slack); that is a property of the budget's type, not of the formula held here.
-BUDGETS = [1.0, 0.75, 0.5, 0.375, 0.25, 0.125, 1 / 256]
+# 0.3 is not exact in binary: Float(0.3) * 320 is 96.0000038, which the engine once capped at 97
+# channels where training (0.3 * 320 = 96.00000000000001) took 96; CAP_SLACK makes both 96.
+BUDGETS = [1.0, 0.75, 0.5, 0.375, 0.3, 0.25, 0.125, 1 / 256]
 
 
 def active_vectors(C, B):

@@ -60,8 +60,7 @@ class Reference:
         T = len(x) // hop
         xp = np.concatenate([np.zeros(n_fft - hop), x])
         y_full = np.zeros(T * hop + n_fft)
-        k = int(math.ceil(budget * C - 1e-6))
-        k = max(1, min(C, k))
+        k = macformula.budget_k(budget, C)
         # causal histories: hist[i][j] = u_{t - j} for j = 0 ... (K-1)*d
         hist = [np.zeros(((K - 1) * d + 1, C)) for d in self.d]
         rec_s = np.zeros((B, T, C)); rec_g = np.zeros((B, T, C)); rec_m = np.zeros((T, F))

@@ -141,9 +141,11 @@ public struct ModelShape: Sendable, Equatable {
         matrixWeightCount * weightFormat.elementBytes + (weightCount - matrixWeightCount + scaleCount) * 4
     }
 
-    /// The channel cap for budget `b`: ceil(b·C), computed as in training (FORMAT.md).
+    /// The channel cap for budget `b`: ceil(b·C − 0.001), as in training (FORMAT.md). The slack
+    /// exceeds the rounding of a `Float` budget times any C ≤ 4096, so the cap equals training's,
+    /// which takes b as a double (`Float(0.3)·320` is 96.0000038: 96 channels, as 0.3·320).
     public func channelCap(budget: Float) -> Int {
-        let raw = Double(budget) * Double(convChannels) - 1e-6
+        let raw = Double(budget) * Double(convChannels) - 1e-3
         return min(convChannels, max(1, Int(raw.rounded(.up))))
     }
 }
