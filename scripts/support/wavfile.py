@@ -6,11 +6,13 @@ standard library only (CI's system python has no numpy); python/tests reads WAVs
                                              32-bit float WAV to raw little-endian float32
   wavfile.py compare REF.wav OUT LATENCY TOL LABEL
       OUT (a .f32 raw file or a WAV) must be REF delayed by LATENCY samples: its first LATENCY
-      samples silent and the rest within TOL of REF (TOL 0: bit for bit), same length.
+      samples silent and the rest within TOL of REF (TOL 0: bit for bit), same length. TOL as
+      "-40dB" bounds the energy of the difference relative to REF's instead of each sample.
   wavfile.py correlate REF.wav REC.wav MIN LABEL
       REC (recorded from a live graph, starting at an unknown time) must contain REF: the
       correlation coefficient at the best lag must be at least MIN.
 """
+import math
 import struct
 import sys
 from array import array
@@ -99,15 +101,24 @@ def main():
     if sys.argv[1] == "to-f32":
         array("f", read_wav(sys.argv[2])).tofile(open(sys.argv[3], "wb"))
         return
-    _, _, ref_path, out_path, latency, tol, label = sys.argv
-    ref, out, latency, tol = read_wav(ref_path), read_any(out_path), int(latency), float(tol)
+    _, _, ref_path, out_path, latency, tol_text, label = sys.argv
+    ref, out, latency = read_wav(ref_path), read_any(out_path), int(latency)
+    relative = tol_text.endswith("dB")
+    tol = float(tol_text[:-2] if relative else tol_text)
     if len(out) != len(ref):
         raise SystemExit(f"FAIL {label}: {len(out)} samples out, {len(ref)} in")
     lead = max((abs(x) for x in out[:latency]), default=0.0)
     worst = max((abs(a - b) for a, b in zip(out[latency:], ref)), default=0.0)
-    exact = tol == 0 and all(a == b for a, b in zip(out[latency:], ref))
-    ok = lead == 0 and (exact if tol == 0 else worst <= tol)
-    verdict = "identical" if exact else f"max abs difference {worst:.3g} (tolerance {tol:g})"
+    exact = tol == 0 and not relative and all(a == b for a, b in zip(out[latency:], ref))
+    if relative:
+        error = sum((a - b) ** 2 for a, b in zip(out[latency:], ref))
+        energy = sum(b * b for b in ref)
+        level = 10 * math.log10(error / energy) if error > 0 and energy > 0 else -math.inf
+        ok = lead == 0 and level <= tol
+        verdict = f"difference {level:.1f} dB of the signal's energy (limit {tol:g} dB), max abs {worst:.3g}"
+    else:
+        ok = lead == 0 and (exact if tol == 0 else worst <= tol)
+        verdict = "identical" if exact else f"max abs difference {worst:.3g} (tolerance {tol:g})"
     print(f"{'ok' if ok else 'FAIL'} {label}: latency {latency}, {len(ref) - latency} samples compared, {verdict}")
     if not ok:
         raise SystemExit(1)
