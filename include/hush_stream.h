@@ -114,6 +114,14 @@ size_t hush_stream_latency_samples(const hush_stream *stream);
 /** Input samples replaced so far because they were NaN, infinite or absurdly large. */
 uint64_t hush_stream_sanitized_samples(const hush_stream *stream);
 
+/**
+ * Mono from `frames` frames of `channels` interleaved channels, with the CLI's bits (the
+ * channels summed in order, times 1/channels; one channel is copied): what `hush denoise` does to
+ * a multi-channel file before denoising. `mono` holds `frames` floats and may not overlap
+ * `interleaved`. Errors: channels 0, or a NULL pointer with frames > 0: HUSH_ERR_INVALID_ARGUMENT.
+ */
+hush_status hush_downmix(const float *interleaved, size_t frames, unsigned channels, float *mono);
+
 #ifdef __cplusplus
 }
 #endif

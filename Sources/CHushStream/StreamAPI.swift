@@ -225,3 +225,16 @@ public func hush_stream_latency_samples(_ stream: OpaquePointer?) -> UInt {
 public func hush_stream_sanitized_samples(_ stream: OpaquePointer?) -> UInt64 {
     CStream.from(stream).map { UInt64($0.pipeline.sanitizedSamples) } ?? 0
 }
+
+/// `hush_status hush_downmix(const float *interleaved, size_t frames, unsigned channels,
+/// float *mono)`: `Downmix.mono`, the CLI's downmix, for callers that hold whole arrays.
+@_cdecl("hush_downmix")
+public func hush_downmix(_ interleaved: UnsafePointer<Float>?, _ frames: UInt, _ channels: UInt32,
+                         _ mono: UnsafeMutablePointer<Float>?) -> Int32 {
+    guard channels > 0, frames <= UInt(Int.max) / UInt(channels) else { return CStatus.invalidArgument.rawValue }
+    guard frames > 0 else { return CStatus.ok.rawValue }
+    guard let interleaved, let mono else { return CStatus.invalidArgument.rawValue }
+    Downmix.mono(UnsafeBufferPointer(start: interleaved, count: Int(frames) * Int(channels)),
+                 frames: Int(frames), channels: Int(channels), into: mono)
+    return CStatus.ok.rawValue
+}

@@ -276,9 +276,9 @@ class Stream:
 
 
 def downmix(audio):
-    """Mono from a (frames, channels) array as the CLI does it (``Downmix.mono`` in
-    Sources/HushAudio): the channels summed in float32 in order, then times float32(1/channels).
-    A 1-D array is returned as float32."""
+    """Mono from a (frames, channels) array as the CLI does it: the library's ``hush_downmix``,
+    which is the CLI's own code (the channels summed in float32 in order, then times
+    float32(1/channels)). A 1-D array is returned as float32."""
     array = np.asarray(audio)
     if array.ndim == 1:
         return _as_float32_1d(array, "audio")
@@ -286,15 +286,13 @@ def downmix(audio):
         raise ValueError(f"audio must be 1-D or 2-D (frames, channels), got shape {array.shape}")
     if not np.issubdtype(array.dtype, np.floating):
         raise ValueError(f"audio must be floating point (full scale ±1), got dtype {array.dtype}")
-    array = array.astype(np.float32, copy=False)
-    channels = array.shape[1]
-    if channels == 1:
-        return np.ascontiguousarray(array[:, 0])
-    total = array[:, 0].copy()
-    for c in range(1, channels):
-        total += array[:, c]
-    total *= np.float32(1) / np.float32(channels)
-    return total
+    if array.shape[1] == 0:
+        raise ValueError("audio has no channels")
+    interleaved = np.ascontiguousarray(array, dtype=np.float32)  # row-major (frames, channels)
+    mono = np.empty(array.shape[0], dtype=np.float32)
+    _check(_lib.hush_downmix(_float_pointer(interleaved), array.shape[0], array.shape[1],
+                             _float_pointer(mono)), "downmix")
+    return mono
 
 
 def denoise(audio, rate, **options):

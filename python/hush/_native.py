@@ -79,6 +79,7 @@ def _load():
     fn("hush_stream_get_attenuation_limit", ctypes.c_float, vp)
     fn("hush_stream_model_rate", ctypes.c_uint32, vp)
     fn("hush_stream_hop_size", size, vp)
+    fn("hush_downmix", ctypes.c_int, fptr, size, ctypes.c_uint, fptr)
     return lib
 
 

@@ -42,6 +42,18 @@ def test_stereo_downmix_like_cli(speech16k, run_cli, write_float_wav):
     assert_identical(hush.denoise(stereo, rate), run_cli(path))
 
 
+def test_downmix_is_the_library_s(speech16k):
+    # Three channels, column-major (not interleaved in memory): summed in order, times 1/3, in float32.
+    _, audio, _ = speech16k
+    frames = np.asfortranarray(np.stack([audio, -0.5 * audio, audio[::-1]], axis=1))
+    expected = ((frames[:, 0] + frames[:, 1]) + frames[:, 2]) * (np.float32(1) / np.float32(3))
+    assert np.array_equal(hush.downmix(frames), expected)
+    assert hush.downmix(np.zeros((0, 2), np.float32)).shape == (0,)
+    for bad in (np.zeros((5, 0), np.float32), np.zeros((2, 2, 2), np.float32), np.zeros((5, 2), np.int16)):
+        with pytest.raises(ValueError):
+            hush.downmix(bad)
+
+
 def test_model_path_and_bytes_equal_bundled(speech16k):
     from pathlib import Path
     _, audio, rate = speech16k
