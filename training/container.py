@@ -1,5 +1,6 @@
 """Writer and strict reader for the "HUSHMODL" container of training/FORMAT.md (versions 1 and 2:
 version 2 adds int8 tensors, dtype 1; a file without any is written as version 1)."""
+import os
 import struct
 import zlib
 
@@ -48,8 +49,18 @@ def write(path, metadata, tensors):
         buf += b"\0" * (o - len(buf))
         buf += a.tobytes()
     buf += struct.pack("<I", zlib.crc32(bytes(buf)) & 0xFFFFFFFF)
-    with open(path, "wb") as f:
-        f.write(buf)
+    # Through a temporary file in the same folder and a rename: a failed write leaves no half file
+    # under `path`, and whatever was there stays until the new file is complete.
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{path} is a folder, not a model file name")
+    tmp = f"{path}.tmp-{os.getpid()}"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(buf)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
     return bytes(buf)
 
 

@@ -15,6 +15,7 @@ converts an exported float32 model file (the exporter's --int8 does the same fro
 numpy only: no PyTorch needed.
 """
 import argparse
+import os
 import sys
 import zlib
 
@@ -113,10 +114,12 @@ def main():
     ap.add_argument("model", help="float32 model file (version 1)")
     ap.add_argument("out", help="int8 model file to write (version 2)")
     a = ap.parse_args()
+    if os.path.exists(a.out) and os.path.exists(a.model) and os.path.samefile(a.model, a.out):
+        sys.exit(f"{a.out} is the input: write the int8 model to another file (the float one is its source)")
     try:
         buf = quantize_file(a.model, a.out)
-    except ValueError as e:
-        sys.exit(f"{a.model}: {e}")
+    except (OSError, ValueError) as e:
+        sys.exit(f"quantize.py: {e}")
     print(f"wrote {a.out}: {len(buf)} bytes, CRC32 {zlib.crc32(buf[:-4]) & 0xFFFFFFFF:08x}")
 
 
