@@ -54,6 +54,12 @@ def run(cmd, env=None, measure_memory=False):
     return p.stdout, peak
 
 
+def folder_name(text):
+    """`text` (a user's label) as one safe path component: letters, digits, '-' and '_' only, so
+    that a work folder built from it stays inside the work folder (no '..', no '/')."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_") or "unnamed"
+
+
 def hush_model_args(cfg):
     return ["--model", cfg.model] if cfg.model else []
 

@@ -14,7 +14,7 @@ import json
 import shutil
 from pathlib import Path
 
-from common import HUSH, HUSH_BENCH, RESULTS, ROOT, log, parse_denoise, run
+from common import HUSH, HUSH_BENCH, RESULTS, ROOT, folder_name, log, parse_denoise, run
 
 BUDGETS = [1.0, 0.75, 0.5, 0.35, 0.25, 0.15]
 EXPERIMENTS = ROOT / "models" / "experiments"
@@ -44,9 +44,11 @@ def quality(set_dir, work, entries):
     """Denoises set_dir/noisy with every entry, file by file; returns {label: {...}}."""
     files = sorted((set_dir / "noisy").glob("*.wav"))
     out = {}
-    for label, model, budget, kind in entries:
-        d = work / label.replace(" ", "").replace("=", "")
-        d.mkdir(parents=True, exist_ok=True)
+    for i, (label, model, budget, kind) in enumerate(entries):
+        d = work / f"{i:02d}-{folder_name(label)}"
+        # Only folders this script names are cleared, never --work itself.
+        shutil.rmtree(d, ignore_errors=True)
+        d.mkdir(parents=True)
         seconds = executed = 0.0
         for f in files:
             s = parse_denoise(run([HUSH, "denoise", "--overwrite", "--model", model, "--budget", budget,
@@ -113,13 +115,11 @@ def main():
             raise SystemExit(f"no {d}/noisy/*.wav: build the set first (training/make_realnoise_testset.py, "
                              "training/make_evalset.py)")
     work = Path(a.work)
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
     micros = speed(a.gated, statics, RESULTS / "frontier-speed.json")
     entries = systems(a.gated, statics)
     results = {}
     for name, d in sets.items():
-        rows = quality(d, work / name, entries)
+        rows = quality(d, work / folder_name(name), entries)
         results[name] = {"dir": str(d), "files": len(list((d / "noisy").glob("*.wav"))), "systems": rows}
     for r in results.values():
         for label, row in r["systems"].items():

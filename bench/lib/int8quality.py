@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from common import HUSH, ROOT, log, run
+from common import HUSH, ROOT, folder_name, log, run
 
 MODELS = {"float32": ROOT / "models" / "hush-default.hush", "int8": ROOT / "models" / "hush-default-int8.hush"}
 BUDGETS = [1.0, 0.25]
@@ -40,7 +40,6 @@ def main():
         if not path.exists():
             sys.exit(f"missing {path}")
     work = Path(a.work)
-    shutil.rmtree(work, ignore_errors=True)
     for name, d in sets.items():
         d = Path(d)
         files = sorted((d / "noisy").glob("*.wav"))
@@ -50,7 +49,9 @@ def main():
         inputs = [("noisy", d / "noisy", b) for b in BUDGETS] + [("clean in", d / "clean", 1.0)]
         for label, src, b in inputs:
             for model, path in MODELS.items():
-                out = work / name / f"{model}-{label.replace(' ', '_')}-b{b:.2f}"
+                out = work / folder_name(name) / folder_name(f"{model}-{label}-b{b:.2f}")
+                # Only folders this script names are cleared, never --work itself.
+                shutil.rmtree(out, ignore_errors=True)
                 run([HUSH, "denoise", "--model", path, "--budget", b, "-o", out, src])
                 rows[(label, b, model)] = evaluate(d / "clean", out)
                 log(f"{name} {label} b={b} {model}: {rows[(label, b, model)]}")
