@@ -44,6 +44,9 @@ def main():
     a = ap.parse_args()
     if not os.access(HUSH, os.X_OK):
         sys.exit(f"no {HUSH}: run `swift build -c release` first")
+    for sub in ("clean", "noisy"):
+        if not os.path.isdir(os.path.join(a.testset, sub)):
+            sys.exit(f"no {os.path.join(a.testset, sub)}: build the set with make_realnoise_testset.py")
     rows = list(csv.DictReader(open(os.path.join(HERE, "realnoise_manifest.csv"))))
     clean = {r["name"]: os.path.join(a.testset, "clean", r["name"]) for r in rows}
     picks = {}
