@@ -127,9 +127,9 @@ public struct ModelImage {
             weightFormat: file.dtype(ModelKey("frontend.weight")) == WeightFormat.int8.dtypeCode ? .int8 : .float32)
     }
 
-    /// Checks matrix `key` (`rows` × `cols` in the file) in `format` and, for int8, its scales
-    /// `scaleKey` when the format stores them; copies both into `destination` when there is one.
-    private static func copyMatrix(_ file: ModelFile, _ key: ModelKey, scales scaleKey: ModelKey?,
+    /// Checks matrix `key` (`rows` × `cols` in the file) in `format` and, for an int8 matrix that
+    /// is `scaled`, its scales (`key.scales`); copies both into `destination` when there is one.
+    private static func copyMatrix(_ file: ModelFile, _ key: ModelKey, scaled: Bool,
                                    rows: Int, cols: Int, transposed: Bool = false, format: WeightFormat,
                                    into destination: Matrix?) throws(HushError) {
         switch format {
@@ -139,7 +139,7 @@ public struct ModelImage {
         case .int8:
             try file.copyInt8Tensor(key, rows: rows, cols: cols, transposed: transposed,
                                     into: destination?.values(Int8.self))
-            if let scaleKey { try file.copyTensor(scaleKey, rows: rows, into: destination?.scales) }
+            if scaled { try file.copyTensor(key.scales, rows: rows, into: destination?.scales) }
         }
     }
 
@@ -163,30 +163,30 @@ public struct ModelImage {
             m!.blocks[i].dilation = d
         }
         let format = shape.weightFormat
-        try copyMatrix(file, ModelKey("frontend.weight"), scales: ModelKey("frontend.weight.scale"),
+        try copyMatrix(file, ModelKey("frontend.weight"), scaled: true,
                        rows: R, cols: F, format: format, into: m?.frontendWeight)
         try file.copyTensor(ModelKey("frontend.bias"), rows: R, into: m.map { $0.frontendBias })
         for i in 0..<B {
             let b = m?.blocks[i]
-            try copyMatrix(file, ModelKey("block.", i, ".gate.w1"), scales: ModelKey("block.", i, ".gate.w1.scale"),
+            try copyMatrix(file, ModelKey("block.", i, ".gate.w1"), scaled: true,
                            rows: G, cols: R, format: format, into: b?.gateW1)
             try file.copyTensor(ModelKey("block.", i, ".gate.b1"), rows: G, into: b?.gateB1)
-            try copyMatrix(file, ModelKey("block.", i, ".gate.w2"), scales: nil, rows: C, cols: G,
+            try copyMatrix(file, ModelKey("block.", i, ".gate.w2"), scaled: false, rows: C, cols: G,
                            transposed: true, format: format, into: b?.gateW2Transposed)
             try file.copyTensor(ModelKey("block.", i, ".gate.b2"), rows: C, into: b?.gateB2)
-            try copyMatrix(file, ModelKey("block.", i, ".pw1.weight"), scales: ModelKey("block.", i, ".pw1.weight.scale"),
+            try copyMatrix(file, ModelKey("block.", i, ".pw1.weight"), scaled: true,
                            rows: C, cols: R, format: format, into: b?.pw1Weight)
             try file.copyTensor(ModelKey("block.", i, ".pw1.bias"), rows: C, into: b?.pw1Bias)
             try file.copyTensor(ModelKey("block.", i, ".prelu1.slope"), rows: C, into: b?.prelu1Slope)
-            try copyMatrix(file, ModelKey("block.", i, ".dw.weight"), scales: nil, rows: C, cols: K,
+            try copyMatrix(file, ModelKey("block.", i, ".dw.weight"), scaled: false, rows: C, cols: K,
                            format: format, into: b?.dwWeight)
             try file.copyTensor(ModelKey("block.", i, ".dw.bias"), rows: C, into: b?.dwBias)
             try file.copyTensor(ModelKey("block.", i, ".prelu2.slope"), rows: C, into: b?.prelu2Slope)
             try file.copyTensor(ModelKey("block.", i, ".pw2.bias"), rows: R, into: b?.pw2Bias)
-            try copyMatrix(file, ModelKey("block.", i, ".pw2.weight"), scales: ModelKey("block.", i, ".pw2.weight.scale"),
+            try copyMatrix(file, ModelKey("block.", i, ".pw2.weight"), scaled: true,
                            rows: R, cols: C, transposed: true, format: format, into: b?.pw2Transposed)
         }
-        try copyMatrix(file, ModelKey("backend.weight"), scales: ModelKey("backend.weight.scale"),
+        try copyMatrix(file, ModelKey("backend.weight"), scaled: true,
                        rows: F, cols: R, format: format, into: m?.backendWeight)
         try file.copyTensor(ModelKey("backend.bias"), rows: F, into: m.map { $0.backendBias })
         if write { image.pointee.tag = liveTag }

@@ -227,11 +227,20 @@ public struct ModelFile {
 }
 
 /// A metadata key or tensor name, `prefix`, or `prefix` + decimal `index` + `suffix`
-/// ("block.3.gate.w1"), matched against the file's bytes without building a string.
+/// ("block.3.gate.w1"), optionally followed by ".scale" (an int8 matrix's scales,
+/// "block.3.gate.w1.scale"), matched against the file's bytes without building a string.
 struct ModelKey: CustomStringConvertible {
     let prefix: StaticString
     let index: Int
     let suffix: StaticString
+    private(set) var tail: StaticString = ""
+
+    /// The name of this matrix's scale tensor (FORMAT.md: the matrix's name + ".scale").
+    var scales: ModelKey {
+        var key = self
+        key.tail = ".scale"
+        return key
+    }
 
     init(_ name: StaticString) {
         prefix = name
@@ -260,6 +269,7 @@ struct ModelKey: CustomStringConvertible {
             }
             guard Self.match(suffix, name, &at) else { return false }
         }
+        guard Self.match(tail, name, &at) else { return false }
         return at == name.count
     }
 
@@ -274,7 +284,7 @@ struct ModelKey: CustomStringConvertible {
     }
 
     var description: String {
-        index < 0 ? "\(prefix)" : "\(prefix)\(index)\(suffix)"
+        (index < 0 ? "\(prefix)" : "\(prefix)\(index)\(suffix)") + "\(tail)"
     }
 }
 
