@@ -32,7 +32,8 @@ SCALE_SUFFIX = ".scale"
 
 def is_weight(name):
     """Whether tensor `name` is one of the matrices stored as int8."""
-    return name in WEIGHTS or (name.startswith("block.") and name.split(".", 2)[2] in WEIGHTS)
+    parts = name.split(".", 2)
+    return name in WEIGHTS or (len(parts) == 3 and parts[0] == "block" and parts[2] in WEIGHTS)
 
 
 def quantize_rows(w):
