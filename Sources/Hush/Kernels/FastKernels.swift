@@ -6,9 +6,6 @@ import CKernelSupport
 /// Generic over the weights' element type (`Float`, `Int8`); `@inlinable` where the kernel
 /// benchmarks call them from their own module, so that they run specialised there too.
 public enum FastKernels {
-    @inline(__always)
-    static func load8(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> { Float.load8(p, i) }
-
     /// One unaligned vector store; on 32-bit ARM eight aligned scalar ones (see `Float.load8`).
     @inlinable @inline(__always)
     static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) {

@@ -64,7 +64,7 @@ extension FastKernels {
                                 into features: UnsafeMutablePointer<Float>) {
         var f = 0
         while f + 8 <= bins {
-            let a = load8(spectrum, 2 * f), b = load8(spectrum, 2 * f + 8)
+            let a = Float.load8(spectrum, 2 * f), b = Float.load8(spectrum, 2 * f + 8)
             let re = SIMD8(a[0], a[2], a[4], a[6], b[0], b[2], b[4], b[6])
             let im = SIMD8(a[1], a[3], a[5], a[7], b[1], b[3], b[5], b[7])
             store8(FastMath.log(re * re + im * im + floor), features, f)
@@ -84,7 +84,7 @@ extension FastKernels {
                                    applyingTo spectrum: UnsafeMutablePointer<Float>) {
         var f = 0
         while f + 8 <= bins {
-            let m = 1 / (1 + FastMath.exp(-load8(mask, f)))
+            let m = 1 / (1 + FastMath.exp(-Float.load8(mask, f)))
             store8(m, mask, f)
             f += 8
         }
