@@ -100,7 +100,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter", "CKernelSupport"]),
+        .testTarget(name: "HushTests", dependencies: ["Hush", "HushAudio", "AllocationCounter", "CKernelSupport"],
+                    exclude: ["Network/Fixtures"]),
         .testTarget(name: "HushAudioTests", dependencies: ["HushAudio", "CSndFile", "AllocationCounter"]),
         .testTarget(name: "hushTests", dependencies: ["hush", "HushAudio", "CSndFile"], exclude: ["BadInput"]),
         .testTarget(name: "CHushTests", dependencies: ["CHush", "Hush", "AllocationCounter"]),

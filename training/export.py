@@ -4,6 +4,7 @@ against the batched PyTorch forward (eval mode) of the checkpoint.
 
   python export.py CKPT.pt models/hush-default.hush
   python export.py --random-init models/hush-default.hush   (untrained model, for engine bring-up)
+  python export.py CKPT.pt OUT.hush --vad-fit-pack /work/data/pack   (with the speech-activity head)
 """
 import argparse
 import sys
@@ -15,12 +16,16 @@ import torch
 import container
 import hushnet
 import quantize
+import vadhead
 from reference import Reference
 
 
 # The bundled model's attenuation limit: the best of 12 / 15 / 18 / 20 / 24 / 30 dB / none by mean
 # PESQ-WB on the development set (tune_limit.py; logs/tune_limit.txt), never on the test set.
 DEFAULT_ATTENUATION_LIMIT_DB = 20.0
+# The speech-activity head's features and smoothing: the best dev-set ROC AUC of
+# `vad_eval.py choose` (logs/vad_choose.txt), never chosen on a test set.
+DEFAULT_VAD_FEATURES, DEFAULT_VAD_SMOOTHING = "both", 0.8
 
 
 def random_init_model(seed=1234):
@@ -54,11 +59,19 @@ def load_checkpoint(path):
     return m, ck
 
 
-def write_model(m, path, extra_meta=()):
+def write_model(m, path, extra_meta=(), vad_head=None):
+    """vad_head: optional (weight [2, B], bias, smoothing), written as FORMAT.md's optional
+    `vad.weight`, `vad.bias` and `vad_smoothing`."""
     c = m.config()
     t = hushnet.export_tensors(m)
     md = hushnet.model_metadata(c["R"], c["C"], c["G"], c["B"], c["K"], m.attenuation_limit_db) + list(extra_meta)
-    buf = container.write(path, md, [(n, t[n]) for n in hushnet.tensor_order(c["B"])])
+    tensors = [(n, t[n]) for n in hushnet.tensor_order(c["B"])]
+    if vad_head is not None:
+        w, b, alpha = vad_head
+        md += [("vad_smoothing", 1, float(alpha))]
+        tensors += [("vad.weight", np.asarray(w, np.float32).reshape(2, c["B"])),
+                    ("vad.bias", np.asarray([b], np.float32))]
+    buf = container.write(path, md, tensors)
     return buf
 
 
@@ -96,6 +109,11 @@ def main():
     ap.add_argument("--attenuation-limit-db", type=float, default=DEFAULT_ATTENUATION_LIMIT_DB,
                     help="the model file's default attenuation limit in dB (0: none); "
                          f"default {DEFAULT_ATTENUATION_LIMIT_DB:g}, chosen on the dev set by tune_limit.py")
+    ap.add_argument("--vad-fit-pack", metavar="PACK",
+                    help="fit the optional speech-activity head on mixtures of this material pack "
+                         "(vadhead.py; deterministic, a few minutes on CPU) and store it in the file")
+    ap.add_argument("--vad-features", choices=vadhead.FEATURE_SETS, default=DEFAULT_VAD_FEATURES)
+    ap.add_argument("--vad-smoothing", type=float, default=DEFAULT_VAD_SMOOTHING)
     a = ap.parse_args()
     if a.random_init:
         m, extra = random_init_model(), [("trained", 0, 0)]
@@ -103,7 +121,12 @@ def main():
         m, ck = load_checkpoint(a.ckpt)
         extra = [("trained", 0, 1), ("train_steps", 0, int(ck.get("step", 0)))]
     m.attenuation_limit_db = a.attenuation_limit_db if a.attenuation_limit_db > 0 else None
-    buf = write_model(m, a.out, extra)
+    head = None
+    if a.vad_fit_pack:
+        torch.set_num_threads(int(__import__("os").environ.get("OMP_NUM_THREADS", "2")))
+        w, b, _ = vadhead.fit_head(m, a.vad_fit_pack, a.vad_features, a.vad_smoothing)
+        head = (w, b, a.vad_smoothing)
+    buf = write_model(m, a.out, extra, head)
     n_params = sum(v.size for v in hushnet.export_tensors(m).values())
     print(f"wrote {a.out}: {len(buf)} bytes, {n_params} parameters, CRC32 {zlib.crc32(buf[:-4]) & 0xFFFFFFFF:08x}")
     rng = np.random.default_rng(0)

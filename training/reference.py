@@ -48,6 +48,17 @@ class Reference:
         for k in range(self.n_fft // self.hop):
             S += self.w[k * self.hop:(k + 1) * self.hop] ** 2
         self.S = S
+        # Optional speech-activity head (FORMAT.md): all of it or none of it.
+        self.vad = None
+        if "vad.weight" in t:
+            if t["vad.weight"].shape != (2, self.B) or t.get("vad.bias", np.zeros(0)).shape != (1,):
+                raise ValueError("mis-shaped speech-activity head")
+            alpha = float(md.get("vad_smoothing", 0.0))
+            if not 0 <= alpha < 1:
+                raise ValueError("metadata vad_smoothing out of range")
+            self.vad = (self.t["vad.weight"], float(self.t["vad.bias"][0]), alpha)
+        elif "vad.bias" in t:
+            raise ValueError("vad.bias without vad.weight")
 
     @staticmethod
     def prelu(z, a):
@@ -65,6 +76,7 @@ class Reference:
         hist = [np.zeros(((K - 1) * d + 1, C)) for d in self.d]
         rec_s = np.zeros((B, T, C)); rec_g = np.zeros((B, T, C)); rec_m = np.zeros((T, F))
         active = np.zeros((T, B), np.int64)
+        mean_scores = np.zeros((T, B))
         wsyn = np.tile(self.w / np.concatenate([self.S] * (n_fft // hop)), 1)
         for ti in range(T):
             frame = xp[ti * hop: ti * hop + n_fft] * self.w
@@ -93,12 +105,23 @@ class Reference:
                 if record:
                     rec_s[i, ti] = s; rec_g[i, ti] = g
                 active[ti, i] = int(g.sum())
+                mean_scores[ti, i] = s.mean()
             mask = 1.0 / (1.0 + np.exp(-(t["backend.weight"] @ r + t["backend.bias"])))
             rec_m[ti] = mask
             Y = (self.gain_floor + (1.0 - self.gain_floor) * mask) * X
             y = np.fft.irfft(Y, n=n_fft) * wsyn
             y_full[ti * hop: ti * hop + n_fft] += y
         out = dict(output=y_full[:T * hop], mask=rec_m, active=active)
+        if self.vad is not None:  # the head, frame by frame (vadhead.head_probabilities); else -1
+            w, b, alpha = self.vad
+            z_bar, p = b, np.empty(T)
+            for ti in range(T):
+                z = b + w[0] @ (active[ti] / C) + w[1] @ mean_scores[ti]
+                z_bar = alpha * z_bar + (1 - alpha) * z
+                p[ti] = 1.0 / (1.0 + np.exp(-z_bar))
+            out["speech_probability"] = p
+        else:
+            out["speech_probability"] = np.full(T, -1.0)
         if record:
             out.update(scores=rec_s, gates=rec_g)
         return out

@@ -6,6 +6,10 @@ public struct FrameStatistics: Sendable, Equatable {
     public var denseMACs: Int
     /// Active channels over all gated blocks divided by their total channels.
     public var activeFraction: Float
+    /// Probability that the frame holds speech, from the model's speech-activity head over the
+    /// gates (FORMAT.md, "Speech-activity head"), in (0, 1); −1 when unavailable: the model has no
+    /// head, the gates do not run (`Gating.denseUngated`), or no frame has run yet.
+    public var speechProbability: Float = -1
 
     /// `executedMACs / denseMACs`.
     public var executedRatio: Double { Double(executedMACs) / Double(denseMACs) }

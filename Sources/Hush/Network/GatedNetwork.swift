@@ -87,6 +87,8 @@ public struct NetworkState {
     var gainFloor: Float
     var frameIndex = 0
     var referenceMACs = 0
+    /// The speech-activity head's smoothed logit, z̄ (FORMAT.md); starts at `vad.bias`.
+    var speechLogit: Float
 
     // Workspace, carved from the arena, sized at creation.
     let features: UnsafeMutablePointer<Float>   // [F]
@@ -184,6 +186,7 @@ public struct NetworkState {
             cap: config.channelCap(budget: b), budgetValue: b,
             attenuationLimitValue: config.attenuationLimit,
             gainFloor: ModelShape.gainFloor(attenuationLimit: config.attenuationLimit),
+            speechLogit: model.pointee.speechBias,
             features: features, residual: residual, gateHidden: gateHidden, scores: scores,
             active: active, activeCounts: activeCounts, selectionHints: selectionHints,
             compactU: compactU, compactV: compactV, blockOutput: blockOutput, maskBuffer: maskBuffer,
@@ -267,6 +270,7 @@ public struct NetworkState {
         histories.update(repeating: 0, count: historyCount)
         selectionHints.update(repeating: 0, count: config.blocks)
         frameIndex = 0
+        speechLogit = model.speechBias
         totalFrames = 0
         totalExecuted = 0
         let B = config.blocks
@@ -314,6 +318,8 @@ public struct NetworkState {
         LayerTimer.lap(timer, .frontEnd, since: &lapStart)
 
         var activeTotal = 0
+        // The speech-activity head's logit: bias + Σ_i w[0,i]·(active fraction) + w[1,i]·(mean score).
+        var speechSum = model.speechBias
         for i in 0..<config.blocks {
             let w = blocks[i]
             let list = active + i * C
@@ -328,6 +334,12 @@ public struct NetworkState {
                 LayerTimer.lap(timer, .gates, since: &lapStart)
                 n = ChannelSelection.select(scores: blockScores, count: C, cap: cap,
                                             hint: &selectionHints[i], into: list)
+                if let v = model.speechWeight {
+                    var scoreSum: Float = 0
+                    for c in 0..<C { scoreSum += blockScores[c] }
+                    let inverseC = 1 / Float(C)
+                    speechSum += v[i] * (Float(n) * inverseC) + v[config.blocks + i] * (scoreSum * inverseC)
+                }
                 LayerTimer.lap(timer, .selection, since: &lapStart)
             } else {
                 for c in 0..<C { list[c] = Int32(c) }
@@ -386,12 +398,19 @@ public struct NetworkState {
 
         LayerTimer.lap(timer, .mask, since: &lapStart)
         if kernels == .reference { executed = referenceMACs }
+        var speechProbability: Float = -1
+        if model.speechWeight != nil, gating == .dynamic {
+            let alpha = model.speechSmoothing
+            speechLogit = alpha * speechLogit + (1 - alpha) * speechSum
+            speechProbability = 1 / (1 + LibM.exp(-speechLogit))
+        }
         frameIndex += 1
         totalFrames += 1
         totalExecuted += executed
         lastFrame = FrameStatistics(
             executedMACs: executed, denseMACs: config.denseMACsPerFrame,
-            activeFraction: Float(activeTotal) / Float(C * config.blocks))
+            activeFraction: Float(activeTotal) / Float(C * config.blocks),
+            speechProbability: speechProbability)
     }
 
     /// The executed-MAC count of the last frame as the reference kernels counted it, one by one

@@ -21,6 +21,17 @@ public struct ModelImage {
     let blocks: UnsafeMutablePointer<BlockWeights>
     let backendWeight: Matrix                         // [F, R], scaled
     let backendBias: UnsafeMutablePointer<Float>      // [F]
+    /// The optional speech-activity head (FORMAT.md, "Speech-activity head"): `vad.weight`
+    /// `[2, B]` (row 0 over the blocks' active fractions, row 1 over their mean gate scores),
+    /// nil when the file has none.
+    let speechWeight: UnsafeMutablePointer<Float>?
+    /// `vad.bias` (0 without a head).
+    let speechBias: Float
+    /// `vad_smoothing`, α of the head's causal smoothing of its logit, in [0, 1) (0: none).
+    let speechSmoothing: Float
+
+    /// Whether the model has a speech-activity head (the probability is −1, unavailable, otherwise).
+    public var hasSpeechHead: Bool { speechWeight != nil }
 
     /// One weight matrix: row-major elements of the model's `WeightFormat` (`Float` or `Int8`)
     /// and, for the int8 matrices that have them, one float scale per row of the file's tensor
@@ -58,7 +69,8 @@ public struct ModelImage {
     /// Carves the layout of a model of `shape` from `arena`: this handle, the dilation table,
     /// the tensors and the block table. Writes the handle and the tables (not the tensors, nor
     /// the dilations) when `arena.canWrite`; returns a placeholder otherwise.
-    static func carve(_ shape: ModelShape, in arena: inout Arena) -> UnsafeMutablePointer<ModelImage> {
+    static func carve(_ shape: ModelShape, speechHead: Bool = false, speechBias: Float = 0,
+                      speechSmoothing: Float = 0, in arena: inout Arena) -> UnsafeMutablePointer<ModelImage> {
         let (R, C, G, K, F, B) = (shape.residualChannels, shape.convChannels, shape.gateRank,
                                   shape.kernelSize, shape.bins, shape.blocks)
         func take(_ n: Int) -> UnsafeMutablePointer<Float> { arena.take(Float.self, count: n, for: .weights) }
@@ -87,11 +99,13 @@ public struct ModelImage {
         }
         let backendWeight = matrix(F, R, scaled: true)
         let backendBias = take(F)
+        let speechWeight = speechHead ? take(2 * B) : nil
         if arena.canWrite {
             image.initialize(to: ModelImage(
                 tag: 0, shape: shape, dilations: dilations, frontendWeight: frontendWeight,
                 frontendBias: frontendBias, blocks: blocks, backendWeight: backendWeight,
-                backendBias: backendBias))
+                backendBias: backendBias, speechWeight: speechWeight, speechBias: speechBias,
+                speechSmoothing: speechSmoothing))
         }
         return image
     }
@@ -151,7 +165,18 @@ public struct ModelImage {
     ///   version, or any tensor whose shape disagrees with the architecture.
     static func load(_ file: ModelFile, in arena: inout Arena) throws(HushError) -> UnsafeMutablePointer<ModelImage> {
         let shape = try Self.shape(of: file)
-        let image = carve(shape, in: &arena)
+        // The optional speech-activity head: all of it or none of it; a present part must be right.
+        let hasHead = file.tensor(ModelKey("vad.weight")) != nil
+        var speechBias: Float = 0
+        var speechSmoothing: Float = 0
+        if hasHead {
+            try file.copyTensor(ModelKey("vad.bias"), rows: 1, into: &speechBias)
+            speechSmoothing = try file.float(ModelKey("vad_smoothing"), ifAbsent: 0) { $0 >= 0 && $0 < 1 }
+        } else if file.tensor(ModelKey("vad.bias")) != nil {
+            throw .invalidModel("tensor 'vad.bias' without 'vad.weight'")
+        }
+        let image = carve(shape, speechHead: hasHead, speechBias: speechBias,
+                          speechSmoothing: speechSmoothing, in: &arena)
         let (R, C, G, K, F, B) = (shape.residualChannels, shape.convChannels, shape.gateRank,
                                   shape.kernelSize, shape.bins, shape.blocks)
         let write = arena.canWrite
@@ -189,6 +214,9 @@ public struct ModelImage {
         try copyMatrix(file, ModelKey("backend.weight"), scaled: true,
                        rows: F, cols: R, format: format, into: m?.backendWeight)
         try file.copyTensor(ModelKey("backend.bias"), rows: F, into: m.map { $0.backendBias })
+        if hasHead {
+            try file.copyTensor(ModelKey("vad.weight"), rows: 2, cols: B, into: m?.speechWeight)
+        }
         if write { image.pointee.tag = liveTag }
         return image
     }
@@ -243,7 +271,12 @@ public final class Model: @unchecked Sendable {
         self.memory = memory
         configuration = image.pointee.configuration
         weightBytes = image.pointee.weightBytes
+        hasSpeechHead = image.pointee.hasSpeechHead
     }
+
+    /// Whether the model file has the optional speech-activity head (FORMAT.md), so that
+    /// `FrameStatistics.speechProbability` is available.
+    public let hasSpeechHead: Bool
 
     /// Loads a model from an array of file bytes.
     public static func load(_ bytes: [UInt8]) throws(HushError) -> Model {

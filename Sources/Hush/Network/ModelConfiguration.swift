@@ -44,6 +44,10 @@ public struct ModelConfiguration: Sendable, Equatable {
     public var macsPerActiveChannel: Int { shape.macsPerActiveChannel }
     /// Weights of one gated block: gate, pw1, PReLUs, depthwise taps, pw2 and biases.
     public var weightsPerBlock: Int { shape.weightsPerBlock }
+    /// Multiply-adds per frame of the optional speech-activity head (FORMAT.md): 2B weights and
+    /// one for the smoothing. Not network MACs (reported apart, like the FFT); it also sums the
+    /// B·C gate scores it already has.
+    public var speechHeadMACsPerFrame: Int { 2 * blocks + 1 }
     /// Weights of the whole network: front-end, blocks, back-end.
     public var weightCount: Int { shape.weightCount }
     /// How the weight matrices are stored.
