@@ -99,6 +99,10 @@ typedef struct hush_frame_stats {
     float budget;
     /** Frames run since creation or the last reset/flush (0: no frame yet; the rest is 0 too). */
     uint64_t frames;
+    /** Probability in (0, 1) that the last frame holds speech, from the model's speech-activity
+     *  head over the gates (training/FORMAT.md); -1 when unavailable: the model file has no head,
+     *  or no frame has run yet. Appended last, so the fields above keep their offsets. */
+    float speech_probability;
 } hush_frame_stats;
 
 /** A static, human-readable string for a status code (never NULL). */

@@ -226,15 +226,17 @@ public struct CFrameStats {
     public var executedMACs: UInt64    // offset 8
     public var activeFraction: Float   // offset 16
     public var budget: Float           // offset 20
-    public var frames: UInt64          // offset 24; 32 bytes in all
+    public var frames: UInt64          // offset 24
+    public var speechProbability: Float // offset 32; 40 bytes in all (C pads to 8)
 
     public init(denseMACs: UInt64 = 0, executedMACs: UInt64 = 0, activeFraction: Float = 0,
-                budget: Float = 0, frames: UInt64 = 0) {
+                budget: Float = 0, frames: UInt64 = 0, speechProbability: Float = 0) {
         self.denseMACs = denseMACs
         self.executedMACs = executedMACs
         self.activeFraction = activeFraction
         self.budget = budget
         self.frames = frames
+        self.speechProbability = speechProbability
     }
 }
 

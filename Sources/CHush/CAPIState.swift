@@ -93,5 +93,6 @@ extension CFrameStats {
         stats.storeBytes(of: ran ? last.activeFraction : 0, toByteOffset: 16, as: Float.self)
         stats.storeBytes(of: budget, toByteOffset: 20, as: Float.self)
         stats.storeBytes(of: UInt64(frames), toByteOffset: 24, as: UInt64.self)
+        stats.storeBytes(of: ran ? last.speechProbability : -1, toByteOffset: 32, as: Float.self)
     }
 }

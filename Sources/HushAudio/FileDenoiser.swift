@@ -49,6 +49,9 @@ public struct FrameRecord: Sendable, Codable {
     public var activeFraction: Float
     /// Active channels in each gated block.
     public var activePerBlock: [Int]
+    /// Speech probability from the model's speech-activity head; nil (omitted from JSON) when the
+    /// model has none.
+    public var speechProbability: Float?
 }
 
 /// Denoises one audio file into another in constant memory: read blocks (any libsndfile format),
@@ -117,7 +120,9 @@ public enum FileDenoiser {
                 onFrameRecord(FrameRecord(
                     executedMacs: network.lastFrame.executedMACs,
                     activeFraction: network.lastFrame.activeFraction,
-                    activePerBlock: (0..<blocks).map { network.lastActiveChannels(block: $0).count }))
+                    activePerBlock: (0..<blocks).map { network.lastActiveChannels(block: $0).count },
+                    speechProbability: network.lastFrame.speechProbability >= 0
+                        ? network.lastFrame.speechProbability : nil))
             }
         }
         func emit(_ samples: UnsafeBufferPointer<Float>) -> Bool {

@@ -31,11 +31,26 @@ struct CostReport: Encodable {
     var processingSeconds: Double
     var realTimeFactor: Double
     var blocks: [Block]
+    /// The speech-activity head (absent when the model file has none).
+    var speechActivity: SpeechActivity?
     /// Always empty: it marks where `write` splices in the `FrameLog`'s records.
     var perFrame: [FrameRecord] = []
 
-    init(summary: FileDenoiseSummary, totals: NetworkTotals, network: GatedNetwork) {
+    /// The model's speech-activity head over the gates: its cost and the run's mean probability.
+    struct SpeechActivity: Encodable {
+        /// Multiply-adds per frame of the head (2B weights and the smoothing), not in executed MACs.
+        var macsPerFrame: Int
+        /// Additions per frame for the mean gate scores (B·C), not in executed MACs.
+        var additionsPerFrame: Int
+        /// Mean speech probability over the frames run.
+        var meanSpeechProbability: Double
+        /// Share of frames with probability > 0.5.
+        var speechFramePercent: Double
+    }
+
+    init(summary: FileDenoiseSummary, totals: NetworkTotals, network: GatedNetwork, frameLog: FrameLog) {
         let c = network.model.configuration
+        speechActivity = frameLog.speechActivity(configuration: c)
         durationSeconds = summary.duration
         frames = totals.frames
         budget = network.budget
@@ -105,8 +120,15 @@ final class FrameLog {
         path = output.path
     }
 
+    private var speechSum = 0.0, speechFrames = 0, speechFramesAboveHalf = 0
+
     /// Appends one frame's record.
     func append(_ record: FrameRecord) {
+        if let p = record.speechProbability {
+            speechSum += Double(p)
+            speechFrames += 1
+            if p > 0.5 { speechFramesAboveHalf += 1 }
+        }
         guard problem == nil else { return }
         do {
             if count > 0 { try scratch.append(CollectionOfOne(UInt8(ascii: ","))) }
@@ -117,6 +139,16 @@ final class FrameLog {
         } catch {
             problem = "\(path): cannot encode report"
         }
+    }
+
+    /// The speech-activity summary of the frames so far; nil when none had a probability (the
+    /// model has no head).
+    func speechActivity(configuration c: ModelConfiguration) -> CostReport.SpeechActivity? {
+        guard speechFrames > 0 else { return nil }
+        return CostReport.SpeechActivity(
+            macsPerFrame: c.speechHeadMACsPerFrame, additionsPerFrame: c.blocks * c.convChannels,
+            meanSpeechProbability: speechSum / Double(speechFrames),
+            speechFramePercent: Double(speechFramesAboveHalf) * 100 / Double(speechFrames))
     }
 
     /// Writes the records so far to `session`.

@@ -46,6 +46,7 @@ struct DenoiseCommand: ParsableCommand {
               hush denoise --budget 0.25 --report cost.json talk.flac talk-denoised.wav
               hush denoise --model my.hush --float in.wav out.wav
               hush denoise --reference clean.wav noisy.wav denoised.wav
+              hush denoise --model with-head.hush --vad speech.csv noisy.wav denoised.wav
             """)
 
     @Argument(help: ArgumentHelp(
@@ -69,6 +70,9 @@ struct DenoiseCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Write the cost report, with per-frame detail, as JSON.", valueName: "file.json"))
     var report: String?
+
+    @Option(help: ArgumentHelp("Write the speech probability of every frame (time_s, speech_probability) as CSV; needs a model with a speech-activity head.", valueName: "file.csv"))
+    var vad: String?
 
     @Flag(help: "Write 32-bit float WAV instead of 16-bit PCM (samples above full scale are kept).")
     var float = false
@@ -102,8 +106,8 @@ struct DenoiseCommand: ParsableCommand {
             }
         } else {
             guard !paths.isEmpty else { throw ValidationError("a batch needs at least one input") }
-            if report != nil || reference != nil {
-                throw ValidationError("--report and --reference are for a single file, not a batch (-o)")
+            if report != nil || reference != nil || vad != nil {
+                throw ValidationError("--report, --reference and --vad are for a single file, not a batch (-o)")
             }
             if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
             guard namePattern.contains("{stem}"), !namePattern.contains("/") else {
@@ -128,16 +132,29 @@ struct DenoiseCommand: ParsableCommand {
         let outputs = try runReportingErrors {
             let files = try OutputPlan.check(
                 inputs: [input] + (reference.map { [$0] } ?? []),
-                outputs: [.init(output, mayReplaceInput: true)] + (report.map { [.init($0)] } ?? []),
+                outputs: [.init(output, mayReplaceInput: true)] + (report.map { [.init($0)] } ?? [])
+                    + (vad.map { [.init($0)] } ?? []),
                 overwrite: overwrite)
             if !files[0].replacesInput { _ = try AudioFileFormat(path: output, encoding: encoding) }
             if let reference { _ = try AudioFileReader(path: reference) }
             return files
         }
         let frameLog = try runReportingErrors { try report.map { _ in try FrameLog(for: outputs[1]) } }
+        let speechFile = try runReportingErrors { () -> SpeechActivityFile? in
+            guard vad != nil else { return nil }
+            guard let network = denoiser.network else {
+                throw ValidationFailure(message: "--vad: no network runs with --pass-through")
+            }
+            try SpeechActivityFile.check(network.model)
+            return try SpeechActivityFile(for: outputs[outputs.count - 1], configuration: network.model.configuration)
+        }
+        let onFrameRecord: ((FrameRecord) -> Void)? = frameLog == nil && speechFile == nil ? nil : { record in
+            frameLog?.append(record)
+            speechFile?.append(record)
+        }
         let summary = try runReportingErrors {
             try FileDenoiser.run(inputPath: input, output: outputs[0], denoiser: denoiser,
-                                 options: options, onFrameRecord: frameLog.map { log in { log.append($0) } })
+                                 options: options, onFrameRecord: onFrameRecord)
         }
         if summary.inputChannels > 1 {
             printError("note: \(summary.inputChannels) channels downmixed to mono; output is mono")
@@ -156,8 +173,10 @@ struct DenoiseCommand: ParsableCommand {
         if let network = denoiser.network, let totals = summary.network {
             say(SummaryLine.cost(totals, configuration: network.model.configuration, budget: network.budget))
             if let frameLog {
-                try CostReport(summary: summary, totals: totals, network: network).write(to: outputs[1], frames: frameLog)
+                try CostReport(summary: summary, totals: totals, network: network, frameLog: frameLog)
+                    .write(to: outputs[1], frames: frameLog)
             }
+            try speechFile?.finish(duration: summary.duration)
         }
         if let reference {
             say(try EvalReport.denoiseQuality(reference: reference, input: input, output: output,

@@ -93,7 +93,8 @@ final class FrameMonitor {
         lateSinceWarning = 0
     }
 
-    /// `frame <i> macs <executed>/<dense> (<percent>%) active <fraction> time <ms> ms`.
+    /// `frame <i> macs <executed>/<dense> (<percent>%) active <fraction> [speech <probability>] time <ms> ms`
+    /// (`speech` only when the model has a speech-activity head).
     private func printStats(_ seconds: Double) {
         line.clear()
         line.append("frame ")
@@ -107,6 +108,10 @@ final class FrameMonitor {
             line.append(stats.executedRatio * 100, places: 1)
             line.append("%) active ")
             line.append(Double(stats.activeFraction), places: 3)
+            if stats.speechProbability >= 0 {  // only for a model with a speech-activity head
+                line.append(" speech ")
+                line.append(Double(stats.speechProbability), places: 3)
+            }
         }
         line.append(" time ")
         line.append(seconds * 1000, places: 3)

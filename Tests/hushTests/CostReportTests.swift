@@ -23,7 +23,7 @@ struct CostReportTests {
         let summary = try FileDenoiser.run(inputPath: input, output: outputs[0], denoiser: denoiser,
                                            onFrameRecord: { log.append($0); kept.append($0) })
         let totals = try #require(summary.network)
-        let cost = CostReport(summary: summary, totals: totals, network: network)
+        let cost = CostReport(summary: summary, totals: totals, network: network, frameLog: log)
         try cost.write(to: outputs[1], frames: log)
         var whole = cost
         whole.perFrame = kept

@@ -180,11 +180,13 @@ int main(int argc, char **argv) {
             dense += stats.dense_macs;
             active += stats.active_fraction;
             if (stats.frames % 50 == 0)
-                printf("frame %llu: %llu of %llu MACs executed (%.1f%%), active fraction %.3f\n",
+                printf("frame %llu: %llu of %llu MACs executed (%.1f%%), active fraction %.3f, "
+                       "speech probability %.2f%s\n",
                        (unsigned long long)stats.frames, (unsigned long long)stats.executed_macs,
                        (unsigned long long)stats.dense_macs,
                        100.0 * (double)stats.executed_macs / (double)stats.dense_macs,
-                       stats.active_fraction);
+                       stats.active_fraction, stats.speech_probability,
+                       stats.speech_probability < 0 ? " (model has no head)" : "");
         }
         if (emit(out_file, out, written, &stream_pos, skip) != 0) failed = 1;
     }
