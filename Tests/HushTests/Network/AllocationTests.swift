@@ -28,20 +28,24 @@ struct AllocationTests {
     func noAllocation() throws {
         let denoiser = try Denoiser(model: try Model.bundled())
         let network = try #require(denoiser.network)
-        let speech = try Fixtures.realSpeech()
-        var output = [Float](repeating: 0, count: speech.count + denoiser.maximumFinishCount)
-        let allocations = try speech.withUnsafeBufferPointer { input in
-            try output.withUnsafeMutableBufferPointer { out in
-                // A first pass lets the Swift runtime instantiate its lazy type metadata once;
-                // the measured pass is the steady state a device runs in.
-                try Self.run(denoiser, network, input, out)
-                hush_allocation_counting_begin()
-                try Self.run(denoiser, network, input, out)
-                return hush_allocation_counting_end()
-            }
-        }
+        let allocations = try Self.allocations(denoiser, network, try Fixtures.realSpeech())
         #expect(network.totals.frames > 150)
         #expect(allocations == 0)
+    }
+
+    /// Heap allocations of the second of two `run`s over `speech` (the first lets the Swift
+    /// runtime instantiate its lazy type metadata once; the second is the steady state a device
+    /// runs in).
+    static func allocations(_ denoiser: Denoiser, _ network: GatedNetwork, _ speech: [Float]) throws -> Int {
+        var output = [Float](repeating: 0, count: speech.count + denoiser.maximumFinishCount)
+        return try speech.withUnsafeBufferPointer { input in
+            try output.withUnsafeMutableBufferPointer { out in
+                try run(denoiser, network, input, out)
+                hush_allocation_counting_begin()
+                try run(denoiser, network, input, out)
+                return Int(hush_allocation_counting_end())
+            }
+        }
     }
 
     @Test("the counter itself sees allocations (the test can fail)",

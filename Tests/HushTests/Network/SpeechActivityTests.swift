@@ -103,16 +103,7 @@ struct SpeechActivityTests {
     func noAllocation() throws {
         let denoiser = try Denoiser(model: try Self.model("vad_tiny.hush"))
         let network = try #require(denoiser.network)
-        let input = try Self.golden("input")
-        var output = [Float](repeating: 0, count: input.count + denoiser.maximumFinishCount)
-        let allocations = try input.withUnsafeBufferPointer { i in
-            try output.withUnsafeMutableBufferPointer { o in
-                try AllocationTests.run(denoiser, network, i, o)
-                hush_allocation_counting_begin()
-                try AllocationTests.run(denoiser, network, i, o)
-                return hush_allocation_counting_end()
-            }
-        }
+        let allocations = try AllocationTests.allocations(denoiser, network, try Self.golden("input"))
         #expect(network.lastFrame.speechProbability > 0 && network.lastFrame.speechProbability < 1)
         #expect(allocations == 0)
     }
