@@ -38,11 +38,11 @@ def frame_levels(x, n_fft=hushnet.N_FFT, hop=hushnet.HOP):
     return (10 * torch.log10(e + 1e-20)).numpy()
 
 
-def labels_from_clean(clean):
+def labels_from_clean(clean, label_range_db=LABEL_RANGE_DB):
     """clean [..., N] -> bool [..., T]: speech frames by the definition above, per utterance (last axis)."""
     lv = frame_levels(clean)
     top = lv.max(-1, keepdims=True)
-    return (lv >= top - LABEL_RANGE_DB) & (lv >= LABEL_FLOOR_DBFS)
+    return (lv >= top - label_range_db) & (lv >= LABEL_FLOOR_DBFS)
 
 
 @torch.no_grad()
