@@ -101,7 +101,8 @@ typedef struct hush_frame_stats {
     uint64_t frames;
     /** Probability in (0, 1) that the last frame holds speech, from the model's speech-activity
      *  head over the gates (training/FORMAT.md); -1 when unavailable: the model file has no head,
-     *  or no frame has run yet. Appended last, so the fields above keep their offsets. */
+     *  or no frame has run yet. Appended last, so the fields above keep their offsets; the struct
+     *  grew from 32 to 40 bytes, so code built against an older hush.h must be rebuilt. */
     float speech_probability;
 } hush_frame_stats;
 
