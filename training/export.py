@@ -88,6 +88,12 @@ def check(m, path, x, budgets=(1.0, 0.75, 0.5, 0.25), tol=1e-4):
         dy = float(np.abs(y[0].numpy() - o["output"]).max())
         dg = int(sum((a[1][0].numpy() != o["gates"][i]).sum() for i, a in enumerate(aux)))
         ds = float(max(np.abs(a[0][0].numpy() - o["scores"][i]).max() for i, a in enumerate(aux)))
+        if ref.vad is not None:  # the head: file + reference.py vs batched features + vadhead.py
+            f = vadhead.gate_features(m, torch.from_numpy(x.astype(np.float32))[None], b)[0]
+            p = vadhead.head_probabilities(*ref.vad[:2], ref.vad[2], f[:, 0], f[:, 1])
+            dp = float(np.abs(p - o["speech_probability"]).max())
+            print(f"  b={b:.2f}: speech-activity head max|dp| {dp:.2e}")
+            worst = max(worst, dp)
         act = o["active"].mean(0) / c["C"]
         print(f"  b={b:.2f}: max|dmask| {dm:.2e}  max|dout| {dy:.2e}  max|dscore| {ds:.2e}  gate flips {dg}  "
               f"active fraction/block {np.round(act, 2).tolist()}")

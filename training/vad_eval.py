@@ -176,16 +176,9 @@ def table(a):
 
 def choose(a):
     """Fits every (feature set, smoothing) on the same pack features, scores each on the dev set."""
-    import devicemix
     import export
     m, _ = export.load_checkpoint(a.ckpt)
-    pools = devicemix.load_pack(a.pack)
-    mixer = devicemix.DeviceMixer(pools, "cpu", seg=3.0, seed=vadhead.FIT_SEED)
-    F, L = [], []
-    for step in range(vadhead.FIT_BATCHES):
-        noisy, clean = mixer.batch(step, vadhead.FIT_BATCH_SIZE)
-        F.append(vadhead.gate_features(m, noisy)); L.append(vadhead.labels_from_clean(clean.numpy()))
-    F, L = np.concatenate(F), np.concatenate(L)
+    F, L = vadhead.pack_material(m, a.pack)
     dev = load_set("dev")
     DF = [file_features(m, r["noisy"]) for r in dev]
     DL = [r["labels"][:len(f)] for r, f in zip(dev, DF)]

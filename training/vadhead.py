@@ -105,21 +105,23 @@ def fit_logistic(X, y, l2=1e-3, iters=200):
     return W, b
 
 
-def fit_head(model, pack_dir, feature_set="both", alpha=0.0, batches=FIT_BATCHES, bs=FIT_BATCH_SIZE,
-             seed=FIT_SEED, budget=1.0, log=print):
-    """Fits the head on mixtures of the material pack (devicemix.DeviceMixer, fixed seed, CPU):
-    batches x bs segments of 3 s. Returns (weight [2, B] float32, bias float32, dict of fit stats)."""
+def pack_material(model, pack_dir, batches=FIT_BATCHES, bs=FIT_BATCH_SIZE, seed=FIT_SEED, budget=1.0):
+    """Features [N, T, 2, B] and labels [N, T] of batches x bs mixtures of 3 s of the material pack
+    (devicemix.DeviceMixer on the CPU, seeded: the same frames every run)."""
     import devicemix
-    pools = devicemix.load_pack(pack_dir)
-    mixer = devicemix.DeviceMixer(pools, "cpu", seg=3.0, seed=seed)
+    mixer = devicemix.DeviceMixer(devicemix.load_pack(pack_dir), "cpu", seg=3.0, seed=seed)
     feats, labs = [], []
-    torch.manual_seed(seed)
     for step in range(batches):
         noisy, clean = mixer.batch(step, bs)
         feats.append(gate_features(model, noisy, budget))
         labs.append(labels_from_clean(clean.numpy()))
-    F = np.concatenate(feats)                    # [N, T, 2, B]
-    L = np.concatenate(labs)                     # [N, T]
+    return np.concatenate(feats), np.concatenate(labs)
+
+
+def fit_head(model, pack_dir, feature_set="both", alpha=0.0, log=print, **material):
+    """Fits the head on the pack's mixtures (pack_material). Returns (weight [2, B] float32,
+    bias float32, dict of fit stats)."""
+    F, L = pack_material(model, pack_dir, **material)
     Fs = select(smooth(F, alpha), feature_set)
     B = F.shape[-1]
     W, b = fit_logistic(Fs.reshape(-1, 2 * B), L.reshape(-1))
