@@ -69,7 +69,7 @@ public struct ModelImage {
     /// Carves the layout of a model of `shape` from `arena`: this handle, the dilation table,
     /// the tensors and the block table. Writes the handle and the tables (not the tensors, nor
     /// the dilations) when `arena.canWrite`; returns a placeholder otherwise.
-    static func carve(_ shape: ModelShape, speechHead: Bool = false, speechBias: Float = 0,
+    static func carve(_ shape: ModelShape, speechBias: Float = 0,
                       speechSmoothing: Float = 0, in arena: inout Arena) -> UnsafeMutablePointer<ModelImage> {
         let (R, C, G, K, F, B) = (shape.residualChannels, shape.convChannels, shape.gateRank,
                                   shape.kernelSize, shape.bins, shape.blocks)
@@ -99,7 +99,7 @@ public struct ModelImage {
         }
         let backendWeight = matrix(F, R, scaled: true)
         let backendBias = take(F)
-        let speechWeight = speechHead ? take(2 * B) : nil
+        let speechWeight = shape.hasSpeechHead ? take(2 * B) : nil
         if arena.canWrite {
             image.initialize(to: ModelImage(
                 tag: 0, shape: shape, dilations: dilations, frontendWeight: frontendWeight,
@@ -164,7 +164,7 @@ public struct ModelImage {
     /// - Throws: `HushError.invalidModel` for a wrong, truncated or corrupt file, an unsupported
     ///   version, or any tensor whose shape disagrees with the architecture.
     static func load(_ file: ModelFile, in arena: inout Arena) throws(HushError) -> UnsafeMutablePointer<ModelImage> {
-        let shape = try Self.shape(of: file)
+        var shape = try Self.shape(of: file)
         // The optional speech-activity head: all of it or none of it; a present part must be right.
         let hasHead = file.tensor(ModelKey("vad.weight")) != nil
         var speechBias: Float = 0
@@ -175,7 +175,8 @@ public struct ModelImage {
         } else if file.tensor(ModelKey("vad.bias")) != nil {
             throw .invalidModel("tensor 'vad.bias' without 'vad.weight'")
         }
-        let image = carve(shape, speechHead: hasHead, speechBias: speechBias,
+        shape.hasSpeechHead = hasHead
+        let image = carve(shape, speechBias: speechBias,
                           speechSmoothing: speechSmoothing, in: &arena)
         let (R, C, G, K, F, B) = (shape.residualChannels, shape.convChannels, shape.gateRank,
                                   shape.kernelSize, shape.bins, shape.blocks)

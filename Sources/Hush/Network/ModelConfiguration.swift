@@ -32,6 +32,8 @@ public struct ModelConfiguration: Sendable, Equatable {
     public var featureFloor: Float { shape.featureFloor }
     /// Default attenuation limit in dB (`.infinity`: none), see `ModelShape.attenuationLimit`.
     public var attenuationLimit: Float { shape.attenuationLimit }
+    /// Whether the file has the optional speech-activity head (FORMAT.md).
+    public var hasSpeechHead: Bool { shape.hasSpeechHead }
     /// Spectrum bins, F.
     public var bins: Int { shape.bins }
     /// Number of gated blocks, B.
@@ -76,6 +78,9 @@ public struct ModelShape: Sendable, Equatable {
     public var attenuationLimit: Float
     /// How the weight matrices are stored (float32, or int8 with scales).
     public var weightFormat: WeightFormat
+    /// Whether the file has the optional speech-activity head (FORMAT.md): its weights are part
+    /// of the model's memory.
+    public var hasSpeechHead = false
 
     /// Spectrum bins, F.
     public var bins: Int { stft.bins }

@@ -98,6 +98,20 @@ struct SpeechActivityTests {
         #expect(a.totals.executedMACs == b.totals.executedMACs)
     }
 
+    @Test("the head's weights are in the measured memory footprint (no second formula)")
+    func footprint() throws {
+        for name in ["vad_tiny.hush", "vad_tiny_nohead.hush"] {
+            let bytes = try Fixtures.bytes(Self.directory + name)
+            let model = try Model.load(bytes)
+            #expect(model.configuration.hasSpeechHead == model.hasSpeechHead)
+            let measured = MemoryFootprint(configuration: model.configuration)
+            let required = try bytes.withUnsafeBytes { raw throws(HushError) in
+                try ModelImage.requiredBytes(try ModelFile(bytes: raw))
+            }
+            #expect(required == Arena.requiredSize(measured: measured.model), "\(name)")
+        }
+    }
+
     @Test("the head adds no allocation to the frame loop",
           .enabled(if: hush_allocation_counting_available() == 1, "a sanitizer owns malloc"))
     func noAllocation() throws {
