@@ -109,7 +109,7 @@ typedef struct hush_frame_stats {
 /** A static, human-readable string for a status code (never NULL). */
 const char *hush_status_string(int status);
 
-/** The library version, e.g. "0.1.0" (static string). */
+/** The library version, e.g. "0.2.0" (static string; 0.2.0: hush_frame_stats grew to 40 bytes). */
 const char *hush_version(void);
 
 /* ---- Caller memory ------------------------------------------------------------------------ */

@@ -64,6 +64,11 @@ def write(path, metadata, tensors):
     return bytes(buf)
 
 
+def entries(metadata):
+    """read()'s metadata dict as write()'s entries, each keeping its type (integers i32, floats f32)."""
+    return [(k, 0 if isinstance(v, int) else 1, v) for k, v in metadata.items()]
+
+
 def _stored(a):
     a = np.asarray(a)
     return np.ascontiguousarray(a, dtype="i1" if a.dtype == np.int8 else "<f4")

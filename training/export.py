@@ -4,7 +4,7 @@ against the batched PyTorch forward (eval mode) of the checkpoint.
 
   python export.py CKPT.pt models/hush-default.hush
   python export.py --random-init models/hush-default.hush   (untrained model, for engine bring-up)
-  python export.py CKPT.pt OUT.hush --vad-fit-pack /work/data/pack   (with the speech-activity head)
+  python export.py CKPT.pt OUT.hush --vad-material /work/data/material   (with the speech-activity head)
 """
 import argparse
 import sys
@@ -23,10 +23,6 @@ from reference import Reference
 # The bundled model's attenuation limit: the best of 12 / 15 / 18 / 20 / 24 / 30 dB / none by mean
 # PESQ-WB on the development set (tune_limit.py; logs/tune_limit.txt), never on the test set.
 DEFAULT_ATTENUATION_LIMIT_DB = 20.0
-# The speech-activity head's features and smoothing: the best dev-set ROC AUC of
-# `vad_eval.py choose` (logs/vad_choose.txt), never chosen on a test set.
-DEFAULT_VAD_FEATURES, DEFAULT_VAD_SMOOTHING = "both", 0.8
-
 
 def random_init_model(seed=1234):
     """Untrained model whose folded tensors exercise every path: BN running stats and affine
@@ -88,12 +84,6 @@ def check(m, path, x, budgets=(1.0, 0.75, 0.5, 0.25), tol=1e-4):
         dy = float(np.abs(y[0].numpy() - o["output"]).max())
         dg = int(sum((a[1][0].numpy() != o["gates"][i]).sum() for i, a in enumerate(aux)))
         ds = float(max(np.abs(a[0][0].numpy() - o["scores"][i]).max() for i, a in enumerate(aux)))
-        if ref.vad is not None:  # the head: file + reference.py vs batched features + vadhead.py
-            f = vadhead.gate_features(m, torch.from_numpy(x.astype(np.float32))[None], b)[0]
-            p = vadhead.head_probabilities(*ref.vad[:2], ref.vad[2], f[:, 0], f[:, 1])
-            dp = float(np.abs(p - o["speech_probability"]).max())
-            print(f"  b={b:.2f}: speech-activity head max|dp| {dp:.2e}")
-            worst = max(worst, dp)
         act = o["active"].mean(0) / c["C"]
         print(f"  b={b:.2f}: max|dmask| {dm:.2e}  max|dout| {dy:.2e}  max|dscore| {ds:.2e}  gate flips {dg}  "
               f"active fraction/block {np.round(act, 2).tolist()}")
@@ -115,11 +105,10 @@ def main():
     ap.add_argument("--attenuation-limit-db", type=float, default=DEFAULT_ATTENUATION_LIMIT_DB,
                     help="the model file's default attenuation limit in dB (0: none); "
                          f"default {DEFAULT_ATTENUATION_LIMIT_DB:g}, chosen on the dev set by tune_limit.py")
-    ap.add_argument("--vad-fit-pack", metavar="PACK",
-                    help="fit the optional speech-activity head on mixtures of this material pack "
-                         "(vadhead.py; deterministic, a few minutes on CPU) and store it in the file")
-    ap.add_argument("--vad-features", choices=vadhead.FEATURE_SETS, default=DEFAULT_VAD_FEATURES)
-    ap.add_argument("--vad-smoothing", type=float, default=DEFAULT_VAD_SMOOTHING)
+    ap.add_argument("--vad-material", metavar="DIR",
+                    help="fit the optional speech-activity head on mixtures of this training material "
+                         "(vadhead.py, with its dev-chosen features and smoothing; deterministic, about "
+                         "two minutes on CPU) and store it in the file")
     a = ap.parse_args()
     if a.random_init:
         m, extra = random_init_model(), [("trained", 0, 0)]
@@ -127,12 +116,7 @@ def main():
         m, ck = load_checkpoint(a.ckpt)
         extra = [("trained", 0, 1), ("train_steps", 0, int(ck.get("step", 0)))]
     m.attenuation_limit_db = a.attenuation_limit_db if a.attenuation_limit_db > 0 else None
-    head = None
-    if a.vad_fit_pack:
-        torch.set_num_threads(int(__import__("os").environ.get("OMP_NUM_THREADS", "2")))
-        w, b, _ = vadhead.fit_head(m, a.vad_fit_pack, a.vad_features, a.vad_smoothing)
-        head = (w, b, a.vad_smoothing)
-    buf = write_model(m, a.out, extra, head)
+    buf = write_model(m, a.out, extra)
     n_params = sum(v.size for v in hushnet.export_tensors(m).values())
     print(f"wrote {a.out}: {len(buf)} bytes, {n_params} parameters, CRC32 {zlib.crc32(buf[:-4]) & 0xFFFFFFFF:08x}")
     rng = np.random.default_rng(0)
@@ -140,6 +124,12 @@ def main():
     # A static network's gates tie (every score +1), so budgets below 1 would only test tie-breaking:
     # it is checked, and meant to run, at b = 1.
     ok = check(m, a.out, x.astype(np.float64), budgets=(1.0,) if not m.gated else (1.0, 0.75, 0.5, 0.25))
+    if ok and a.vad_material:
+        md, t = container.read(buf)
+        w, b, _ = vadhead.fit_head(Reference(md, t), a.vad_material)
+        buf = container.write(a.out, *vadhead.with_head(md, t, w, b, vadhead.DEFAULT_SMOOTHING))
+        print(f"rewrote {a.out} with its speech-activity head: {len(buf)} bytes, "
+              f"CRC32 {zlib.crc32(buf[:-4]) & 0xFFFFFFFF:08x}")
     if ok and a.int8:
         buf = quantize.quantize_file(buf, a.out)
         print(f"rewrote {a.out} with int8 weights: {len(buf)} bytes, CRC32 {zlib.crc32(buf[:-4]) & 0xFFFFFFFF:08x}")

@@ -99,12 +99,14 @@ def main():
                     (f"{tag}.gates", o["gates"].astype(np.float32)),
                     (f"{tag}.mask", o["mask"].astype(np.float32)),
                     (f"{tag}.output", o["output"].astype(np.float32))]
+        if ref.vad is not None:  # the optional speech-activity head's per-frame probability
+            tensors += [(f"{tag}.speech_probability", o["speech_probability"].astype(np.float32))]
         margin0, margin_k = margins(ref, o, b)
         print(f"{tag}: active fraction {o['gates'].mean():.3f}, min |score| {margin0:.2e}, "
               f"min gap at the cap {margin_k:.2e}, mask range [{o['mask'].min():.3f}, {o['mask'].max():.3f}], "
               f"executed MACs/frame {ref.executed_macs(o['active']).mean():.0f} (dense {ref.dense_macs()})")
     model_crc = struct.unpack("<I", mbuf[-4:])[0]
-    meta = [(k, 1 if isinstance(v, float) else 0, v) for k, v in md.items()]
+    meta = container.entries(md)
     meta += [("golden_frames", 0, T), ("model_crc32", 0, struct.unpack("<i", struct.pack("<I", model_crc))[0])]
     buf = container.write(a.out, meta, tensors)
     md2, t2 = container.read(a.out)

@@ -105,9 +105,7 @@ def quantize_file(model, out):
     md, t = container.read(model)
     if any(v.dtype == np.int8 for v in t.values()):
         raise ValueError("the model is already quantized")
-    # Keep the metadata entries' types as they were: integers stay i32, floats f32.
-    meta = [(k, 0 if isinstance(v, int) else 1, v) for k, v in md.items()]
-    return container.write(out, meta, quantize(list(t.items())))
+    return container.write(out, container.entries(md), quantize(list(t.items())))
 
 
 def main():

@@ -4,13 +4,13 @@ beside RNNoise's VAD probability and a plain energy VAD on the noisy input.
 
   # the table (VAD.md): the dev set, and the real-noise test set (reported, never used to choose)
   python vad_eval.py table MODEL.hush
-  # how the head's feature set and smoothing were chosen (dev set only; fits on the pack)
-  python vad_eval.py choose CKPT.pt --pack /work/data/pack
+  # how the head's feature set and smoothing were chosen (dev set only; fits on the training material)
+  python vad_eval.py choose MODEL.hush --material /work/data/material
 
 Frames are FORMAT.md's STFT frames (512 samples, hop 256 at 16 kHz): frame t spans input samples
-[256 t - 256, 256 t + 256), centre 16 t ms. The head's probabilities come from the batched PyTorch
-forward of the model file (evaluate.model_from_file) and the head definition of vadhead.py, which
-the engine's tests pin to the same numbers.
+[256 t - 256, 256 t + 256), centre 16 t ms. The head's probabilities come from the model file's
+features (vadhead.network_features, checked against reference.py) and the head definition of
+vadhead.py, which the engine's tests pin to the same numbers.
 
 RNNoise (pyrnnoise 0.4.5's librnnoise, loaded from /work/venv/peers): the 16 kHz noisy input is
 resampled to 48 kHz (scipy resample_poly, x3), scaled to the int16 range, and fed in 480-sample
@@ -32,12 +32,10 @@ import os
 
 import numpy as np
 import soundfile as sf
-import torch
 
 import container
-import hushnet
+import reference
 import vadhead
-from evaluate import model_from_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SETS = {
@@ -54,15 +52,15 @@ def load_set(name):
     for r in rows:
         x, sr = sf.read(os.path.join(root, "noisy", r["name"]), dtype="float64")
         c, sr2 = sf.read(os.path.join(root, "clean", r["name"]), dtype="float64")
-        assert sr == sr2 == hushnet.SR
+        assert sr == sr2 == vadhead.SR
         out.append(dict(name=r["name"], snr=int(r["snr_db"]), noisy=x, clean=c,
                         labels=vadhead.labels_from_clean(c)))
     return out
 
 
-def file_features(model, x, budget=1.0):
+def file_features(ref, x, budget=1.0):
     """[T, 2, B] gate features of one file (T = len(x) // hop frames)."""
-    return vadhead.gate_features(model, torch.from_numpy(x.astype(np.float32))[None], budget)[0]
+    return vadhead.network_features(ref, x, budget)
 
 
 def energy_scores(x):
@@ -105,7 +103,7 @@ def rnnoise_probs(x, T, _lib=[]):
 def head_from_file(path):
     md, t = container.read(path)
     if "vad.weight" not in t:
-        raise SystemExit(f"{path} has no speech-activity head (export with --vad-fit-pack)")
+        raise SystemExit(f"{path} has no speech-activity head (add one with vadhead.py)")
     return t["vad.weight"], float(t["vad.bias"][0]), float(md.get("vad_smoothing", 0.0))
 
 
@@ -122,7 +120,8 @@ def energy_threshold(rows):
 
 
 def table(a):
-    model, md, _ = model_from_file(a.model)
+    model = reference.load(a.model)
+    vadhead.check_against_reference(model)
     W, b, alpha = head_from_file(a.model)
     dev = load_set("dev")
     theta = energy_threshold(dev)
@@ -175,15 +174,15 @@ def table(a):
 
 
 def choose(a):
-    """Fits every (feature set, smoothing) on the same pack features, scores each on the dev set."""
-    import export
-    m, _ = export.load_checkpoint(a.ckpt)
-    F, L = vadhead.pack_material(m, a.pack)
+    """Fits every (feature set, smoothing) on the same material features, scores each on the dev set."""
+    m = reference.load(a.model)
+    vadhead.check_against_reference(m)
+    F, L = vadhead.fit_material(m, a.material)
     dev = load_set("dev")
     DF = [file_features(m, r["noisy"]) for r in dev]
     DL = [r["labels"][:len(f)] for r, f in zip(dev, DF)]
     B = F.shape[-1]
-    print("| features | smoothing | pack acc | dev acc | dev AUC |\n|---|---|---|---|---|")
+    print("| features | smoothing | fit acc | dev acc | dev AUC |\n|---|---|---|---|---|")
     for fs in vadhead.FEATURE_SETS:
         for alpha in (0.0, 0.5, 0.7, 0.8, 0.9):
             Fs = vadhead.select(vadhead.smooth(F, alpha), fs).reshape(-1, 2 * B)
@@ -198,9 +197,8 @@ def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("table"); t.add_argument("model"); t.add_argument("--budget", type=float, default=1.0)
-    c = sub.add_parser("choose"); c.add_argument("ckpt"); c.add_argument("--pack", default="/work/data/pack")
+    c = sub.add_parser("choose"); c.add_argument("model"); c.add_argument("--material", default="/work/data/material")
     a = ap.parse_args()
-    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     {"table": table, "choose": choose}[a.cmd](a)
 
 

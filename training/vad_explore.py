@@ -1,111 +1,91 @@
-"""Could the gates say more? Dev-set ROC AUC of richer heads than the one the exporter fits, on the
-same pack mixtures (vadhead.FIT_*), for VAD.md's "What it would take". Dev set only; nothing here
-is used by the exporter.
+"""What a linear read-out of the network can do for speech activity, on the development set only
+(VAD.md, "What it would take"): the exported head's features (per-block active fractions and mean
+gate scores) against richer free readings of the same frame, each a logistic regression fitted on
+the same training-material mixtures (vadhead.fit_material) with the same smoothing, and a ceiling:
+the same regressions fitted on the dev set itself, leave-one-recording-out.
 
-  OMP_NUM_THREADS=2 python vad_explore.py CKPT.pt --pack /work/data/pack   # -> logs/vad_explore.txt
+Extra features (all computed by the frame anyway):
+  kept      log10(sum_f g_f^2 |X_f|^2 / sum_f |X_f|^2), the share of the frame's energy the gain keeps
+  residual  the R values of the residual stream after the last block (what the back-end reads)
 
-Heads (all with the causal smoothing, applied to the features, which is the same as smoothing the logit):
-  per-block stats   logistic regression (vadhead.fit_logistic) on per-block statistics of the gate
-                    scores s and gates: active fraction, mean s, mean max(s, 0), max s, std s
-  per-channel       logistic regression on the B*C binary gates themselves (L2 1e-4, L-BFGS; on the
-                    first 8 of the pack batches: 47 872 frames, 2 304 weights)
+  python vad_explore.py MODEL.hush [--material /work/data/material]   # -> logs/vad_explore.txt
 """
 import argparse
 
 import numpy as np
-import torch
 
-import devicemix
-import export
-import hushnet
-import vad_eval
+import reference
 import vadhead
+from vad_eval import load_set, rnnoise_probs
 
-STATS = ("fraction", "mean", "mean_pos", "max", "std")
-
-
-@torch.no_grad()
-def gate_data(m, x):
-    """x [bs, N] -> per-block statistics [bs, T, len(STATS), B], binary gates [bs, T, B*C]."""
-    _, aux = m.mask_from_spec(hushnet.stft(x), 1.0)
-    st = [torch.stack([h.mean(-1), s.mean(-1), torch.relu(s).mean(-1), s.amax(-1), s.std(-1)], -1)
-          for s, h, _ in aux]
-    return torch.stack(st, -1).double().numpy(), torch.cat([h for _, h, _ in aux], -1)
+SMOOTHING = vadhead.DEFAULT_SMOOTHING
 
 
-def ema(x, alpha, axis):
-    out = np.empty_like(x)
-    acc = np.zeros(np.delete(np.array(x.shape), axis))
-    for t in range(x.shape[axis]):
-        acc = alpha * acc + (1 - alpha) * np.take(x, t, axis)
-        idx = [slice(None)] * x.ndim
-        idx[axis] = t
-        out[tuple(idx)] = acc
-    return out
+def readings(ref, x):
+    """[T, 2B + 1 + R]: fractions, mean scores, kept, residual of one signal at b = 1."""
+    o = vadhead.frame_parallel_forward(ref, x)
+    gain = ref.gain_floor + (1 - ref.gain_floor) * o["mask"]
+    P = o["power"]
+    kept = np.log10(((gain ** 2) * P).sum(1) + 1e-10) - np.log10(P.sum(1) + 1e-10)
+    return np.concatenate([o["fractions"], o["mean_scores"], kept[:, None], o["residual"]], 1)
 
 
-def ema_t(x, alpha):
-    """The same causal smoothing over frames (axis -2) of a float32 torch tensor."""
-    out = torch.empty_like(x)
-    acc = torch.zeros_like(x[..., 0, :])
-    for t in range(x.shape[-2]):
-        acc = alpha * acc + (1 - alpha) * x[..., t, :]
-        out[..., t, :] = acc
+def ema(X, alpha):
+    out = np.empty_like(X)
+    acc = np.zeros(X.shape[1])
+    for t in range(len(X)):
+        acc = alpha * acc + (1 - alpha) * X[t]
+        out[t] = acc
     return out
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("ckpt")
-    ap.add_argument("--pack", default="/work/data/pack")
+    ap.add_argument("model")
+    ap.add_argument("--material", default="/work/data/material")
     a = ap.parse_args()
-    torch.set_num_threads(2)
-    m, _ = export.load_checkpoint(a.ckpt)
-    mixer = devicemix.DeviceMixer(devicemix.load_pack(a.pack), "cpu", seg=3.0, seed=vadhead.FIT_SEED)
-    S, G, L = [], [], []
-    for step in range(vadhead.FIT_BATCHES):
-        noisy, clean = mixer.batch(step, vadhead.FIT_BATCH_SIZE)
-        s, g = gate_data(m, noisy)
-        S.append(s); L.append(vadhead.labels_from_clean(clean.numpy()))
-        if step < 8:
-            G.append(ema_t(g, 0.8).reshape(-1, g.shape[-1]))
-    S, L = np.concatenate(S), np.concatenate(L)
-    dev = vad_eval.load_set("dev")
-    DS, DG, DL = [], [], []
-    for r in dev:
-        s, g = gate_data(m, torch.from_numpy(r["noisy"].astype(np.float32))[None])
-        T = min(s.shape[1], len(r["labels"]))
-        DS.append(s[0, :T]); DG.append(ema_t(g[0, :T], 0.8)); DL.append(r["labels"][:T])
-    dl = np.concatenate(DL)
-    B = S.shape[-1]
-    alpha = 0.8
-    print("| head | weights | pack acc | dev acc | dev AUC |\n|---|---|---|---|---|")
-    for name, rows in (("fraction + mean (the exported head)", [0, 1]), ("fraction + mean + mean_pos", [0, 1, 2]),
-                       ("all five statistics", [0, 1, 2, 3, 4])):
-        X = ema(S[:, :, rows], alpha, 1).reshape(-1, len(rows) * B)
-        W, b = vadhead.fit_logistic(X, L.reshape(-1))
-        pa = ((X @ W + b > 0) == L.reshape(-1)).mean()
-        z = np.concatenate([ema(d[:, rows], alpha, 0).reshape(len(d), -1) @ W + b for d in DS])
-        print(f"| per-block stats: {name} | {len(W)} | {100 * pa:.1f} % | {100 * ((z > 0) == dl).mean():.1f} % | "
-              f"{vadhead.roc_auc(z, dl):.3f} |", flush=True)
-    X = torch.cat(G)
-    y = torch.from_numpy(L[:8 * vadhead.FIT_BATCH_SIZE].reshape(-1)).float()
-    torch.manual_seed(0)
-    w = torch.zeros(X.shape[1], requires_grad=True)
-    b = torch.zeros(1, requires_grad=True)
-    opt = torch.optim.LBFGS([w, b], max_iter=200, line_search_fn="strong_wolfe")
-
-    def closure():
-        opt.zero_grad()
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(X @ w + b, y) + 1e-4 * (w ** 2).sum()
-        loss.backward()
-        return loss
-    opt.step(closure)
-    with torch.no_grad():
-        pa = ((X @ w + b > 0).float() == y).float().mean().item()
-        z = np.concatenate([(g @ w + b).numpy() for g in DG])
-    print(f"| per-channel: the {X.shape[1]} binary gates | {X.shape[1]} | {100 * pa:.1f} % | "
-          f"{100 * ((z > 0) == dl).mean():.1f} % | {vadhead.roc_auc(z, dl):.3f} |")
+    ref = reference.load(a.model)
+    vadhead.check_against_reference(ref)
+    B = ref.B
+    speech, noise = vadhead.list_material(a.material)
+    fit_X, fit_y = [], []
+    for noisy, clean in vadhead.mixtures(speech, noise):
+        X = readings(ref, noisy)
+        fit_X.append(ema(X, SMOOTHING))
+        fit_y.append(vadhead.labels_from_clean(clean)[:len(X)])
+    dev = load_set("dev")
+    dev_X = [ema(readings(ref, r["noisy"]), SMOOTHING) for r in dev]
+    dev_y = [r["labels"][:len(X)] for r, X in zip(dev, dev_X)]
+    sources = np.array([r["name"].split("_")[0] for r in dev])
+    gates = list(range(2 * B))
+    sets = [("gate active fractions (the exported head)", list(range(B))),
+            ("gate active fractions + mean scores", gates),
+            ("gates + kept", gates + [2 * B]),
+            ("residual", list(range(2 * B + 1, 2 * B + 1 + ref.R))),
+            ("gates + kept + residual", list(range(2 * B + 1 + ref.R)))]
+    y_fit, y_dev = np.concatenate(fit_y), np.concatenate(dev_y)
+    q = np.concatenate([rnnoise_probs(r["noisy"], len(y)) for r, y in zip(dev, dev_y)])
+    print(f"dev set: {len(dev)} files, {len(y_dev)} frames, {100 * y_dev.mean():.1f} % speech; smoothing {SMOOTHING:g}")
+    print(f"RNNoise on the same frames: accuracy {100 * ((q > 0.5) == y_dev).mean():.1f} %, "
+          f"AUC {vadhead.roc_auc(q, y_dev):.3f}\n")
+    print("| read-out | weights | fit acc | dev acc | dev AUC | dev, fitted on the dev set (leave one recording out): acc | AUC |")
+    print("|---|---|---|---|---|---|---|")
+    for name, cols in sets:
+        Xf = np.concatenate(fit_X)[:, cols]
+        W, b = vadhead.fit_logistic(Xf, y_fit)
+        zf = Xf @ W + b
+        z = np.concatenate(dev_X)[:, cols] @ W + b
+        zs, ys = [], []
+        for s in sorted(set(sources)):
+            train = [i for i in range(len(dev)) if sources[i] != s]
+            Wl, bl = vadhead.fit_logistic(np.concatenate([dev_X[i][:, cols] for i in train]),
+                                          np.concatenate([dev_y[i] for i in train]))
+            zs += [dev_X[i][:, cols] @ Wl + bl for i in range(len(dev)) if sources[i] == s]
+            ys += [dev_y[i] for i in range(len(dev)) if sources[i] == s]
+        zl, yl = np.concatenate(zs), np.concatenate(ys)
+        print(f"| {name} | {len(cols)} | {100 * ((zf > 0) == y_fit).mean():.1f} % | "
+              f"{100 * ((z > 0) == y_dev).mean():.1f} % | {vadhead.roc_auc(z, y_dev):.3f} | "
+              f"{100 * ((zl > 0) == yl).mean():.1f} % | {vadhead.roc_auc(zl, yl):.3f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,9 @@ public enum TemporaryFiles {
         }
     }
 
-    /// Installs SIGINT/SIGTERM/SIGHUP handlers that delete the temporary files and exit with 128 + signal.
+    /// Installs SIGINT/SIGTERM/SIGHUP/SIGPIPE handlers that delete the temporary files and exit with
+    /// 128 + signal. SIGPIPE included: a reader that closes a pipe output (`--vad -`, `--report -`)
+    /// ends the run as Unix tools end, but must not leave another output's temporary file behind.
     public static func removeOnInterrupt() {
         // A parent may have spawned us with these signals blocked (threads of test runners and
         // supervisors often do); a blocked SIGTERM would let the run finish instead of stopping.
@@ -58,8 +60,9 @@ public enum TemporaryFiles {
         sigaddset(&unblock, SIGINT)
         sigaddset(&unblock, SIGTERM)
         sigaddset(&unblock, SIGHUP)
+        sigaddset(&unblock, SIGPIPE)
         sigprocmask(SIG_UNBLOCK, &unblock, nil)
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] {
             signal(signalNumber) { received in
                 TemporaryFiles.removeAllFromSignalHandler()
                 _exit(128 + received)

@@ -14,7 +14,7 @@ struct HushCommand: ParsableCommand {
               sox in.wav -t raw -r 16000 -e signed -b 16 -c 1 - | hush stream > clean.raw
               hush plot noisy.wav --out fig.png
             """,
-        version: "0.1.0",
+        version: "0.2.0",
         subcommands: [DenoiseCommand.self, StreamCommand.self, EvalCommand.self, PlotCommand.self,
                       MemoryCommand.self])
 

@@ -1,4 +1,5 @@
 import Foundation
+import HushAudio
 import Testing
 
 /// The speech-activity head as a user meets it: `hush denoise --vad`, the cost report's
@@ -32,6 +33,47 @@ struct SpeechActivityCommandTests {
         #expect(head["macs_per_frame"] as? Int == 7)  // 2B + 1, B = 3
         let perFrame = try #require(json?["per_frame"] as? [[String: Any]])
         #expect(perFrame.allSatisfy { ($0["speech_probability"] as? Double).map { $0 > 0 && $0 < 1 } == true })
+    }
+
+    @Test("a resampled input: one row per 16 ms up to its end, none from the flush")
+    func resampledInput() throws {
+        let dir = try DenoiseCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = DenoiseCommandTests.repositoryRoot + "/audio-fixtures/real-speech-48k.flac"
+        let reader = try AudioFileReader(path: input)
+        let duration = Double(reader.declaredFrames) / Double(reader.sampleRate)
+        let csv = dir + "/vad.csv"
+        let r = try DenoiseCommandTests.hush(["denoise", "--model", Self.fixture("vad_tiny.hush"), "--vad", csv,
+                                              input, dir + "/out.wav"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let times = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").dropFirst()
+            .compactMap { $0.split(separator: ",").first.flatMap { Double($0) } }
+        // Frame t's centre is 16 t ms: every centre before the end, and no more (more than the
+        // 64 rows the file holds back, so both sides of the hold-back are exercised).
+        #expect(times.count == Int((duration / 0.016).rounded(.up)) && times.count > 64)
+        #expect(times.enumerated().allSatisfy { abs($0.element - Double($0.offset) * 0.016) < 1e-9 })
+    }
+
+    @Test("a reader that closes the --vad pipe ends the run with SIGPIPE's status and no file left behind")
+    func brokenPipe() throws {
+        let dir = try DenoiseCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: DenoiseCommandTests.executable)
+        process.arguments = ["denoise", "--model", Self.fixture("vad_tiny.hush"), "--vad", "-",
+                             DenoiseCommandTests.noisy, dir + "/out.wav"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read the header (written before the audio output is opened), then close: the first
+        // row comes mid-run, while the audio output's temporary file exists.
+        #expect(String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("time_s,"))
+        try out.fileHandleForReading.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + SIGPIPE)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [])
     }
 
     @Test("a model without a head: --vad is refused before any output; the report has no speech_activity")

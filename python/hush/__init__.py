@@ -71,6 +71,8 @@ class FrameStats:
     active_fraction: active channels over all gated blocks / their total channels, in [0, 1].
     budget: the budget in force for that frame.
     frames: frames run so far (0: no frame yet, and the other fields are 0 too).
+    speech_probability: the model's speech-activity head for that frame, in (0, 1); -1 when the
+        model has no head (the bundled model) or no frame has run.
     """
 
     dense_macs: int
@@ -78,6 +80,7 @@ class FrameStats:
     active_fraction: float
     budget: float
     frames: int
+    speech_probability: float
 
 
 def version():
@@ -272,7 +275,8 @@ class Stream:
         _check(_lib.hush_stream_get_last_frame_stats(self._live_or_finished(), ctypes.byref(stats)),
                "hush_stream_get_last_frame_stats")
         return FrameStats(int(stats.dense_macs), int(stats.executed_macs),
-                          float(stats.active_fraction), float(stats.budget), int(stats.frames))
+                          float(stats.active_fraction), float(stats.budget), int(stats.frames),
+                          float(stats.speech_probability))
 
 
 def downmix(audio):

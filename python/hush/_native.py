@@ -26,6 +26,7 @@ class FrameStats(ctypes.Structure):
         ("active_fraction", ctypes.c_float),
         ("budget", ctypes.c_float),
         ("frames", ctypes.c_uint64),
+        ("speech_probability", ctypes.c_float),
     ]
 
 

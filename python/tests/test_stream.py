@@ -58,6 +58,7 @@ def test_budget_and_limit_settable_midstream(speech16k):
         stream.process(audio[:8000])
         first = stream.last_frame_stats
         assert first.frames > 0 and first.budget == 1.0
+        assert first.speech_probability == -1.0  # the bundled model has no speech-activity head
         stream.budget = 0.125
         stream.attenuation_limit = math.inf
         assert stream.budget == 0.125 and stream.attenuation_limit == math.inf
@@ -166,3 +167,25 @@ def test_folder_example_runs(tmp_path):
     assert "noisy-speech-16k.wav: 2.50 s at 16000 Hz" in result.stdout
     assert "(0 unseen)" in result.stdout
     assert (tmp_path / "clean" / "noisy-speech-16k.wav").stat().st_size == 44 + 2 * 40000
+
+
+def test_frame_stats_struct_holds_what_the_library_writes(speech16k):
+    """The library writes the whole C hush_frame_stats: bytes after the ctypes struct stay untouched
+    (a ctypes struct shorter than the C one would be overrun)."""
+    import ctypes
+
+    from hush import _native
+
+    class Guarded(ctypes.Structure):
+        _fields_ = [("stats", _native.FrameStats), ("canary", ctypes.c_uint8 * 16)]
+
+    _, audio, rate = speech16k
+    guarded = Guarded()
+    ctypes.memset(ctypes.byref(guarded.canary), 0xA5, 16)
+    with hush.Stream(rate=rate) as stream:
+        stream.process(audio[:8000])
+        status = hush._lib.hush_stream_get_last_frame_stats(stream._live_or_finished(),
+                                                            ctypes.byref(guarded.stats))
+    assert status == _native.HUSH_OK
+    assert guarded.stats.frames > 0 and guarded.stats.speech_probability == -1.0
+    assert bytes(guarded.canary) == b"\xa5" * 16

@@ -51,6 +51,8 @@ struct GoldenParityTests {
         let scores = try g.array(tag + ".scores")
         let mask = try g.array(tag + ".mask")
         let output = try g.array(tag + ".output")
+        // The speech-activity head's probabilities, present when the model file has a head.
+        let speech = model.hasSpeechHead ? try g.array(tag + ".speech_probability") : nil
         #expect(input.count == frames * hop)
 
         let network = try GatedNetwork(model: model, budget: budget)
@@ -59,6 +61,7 @@ struct GoldenParityTests {
         var flips = 0
         var unexplained: [String] = []
         var maskError: Float = 0
+        var speechError: Float = 0
         let cap = c.channelCap(budget: budget)
         for t in 0..<frames {
             try input.withUnsafeBufferPointer { i in
@@ -82,14 +85,16 @@ struct GoldenParityTests {
                 }
             }
             for f in 0..<F { maskError = max(maskError, abs(network.lastMask[f] - mask[t * F + f])) }
+            if let speech { speechError = max(speechError, abs(network.lastFrame.speechProbability - speech[t])) }
         }
         let pairs = B * frames * C
         var outputError: Float = 0
         for i in 0..<produced.count { outputError = max(outputError, abs(produced[i] - output[i])) }
-        print("parity \(pair.model) \(tag): \(flips) gate flips of \(pairs), mask max error \(maskError), output max error \(outputError)")
+        print("parity \(pair.model) \(tag): \(flips) gate flips of \(pairs), mask max error \(maskError), output max error \(outputError), speech probability max error \(speechError)")
         #expect(Double(pairs - flips) / Double(pairs) >= 0.999, "\(flips) flips of \(pairs)")
         #expect(unexplained.count == 0, "flips not within float noise of a threshold, e.g. \(unexplained.prefix(3))")
         #expect(maskError <= 1e-4, "mask max abs error \(maskError)")
         #expect(outputError <= 1e-4, "output max abs error \(outputError)")
+        #expect(speechError <= 1e-4, "speech probability max abs error \(speechError)")
     }
 }
