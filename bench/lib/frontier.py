@@ -4,7 +4,9 @@ frame, single thread). Quality and executed MACs: `hush denoise` per file on eac
 summary's executed MMAC/s), scored by `hush eval` (PESQ-WB as the P.862 code, STOI as pystoi).
 Writes bench/results/frontier.json and frontier.png and prints one markdown table per set.
 
-usage: bench/frontier [--gated PATH] [--static NAME=PATH ...] [--set NAME=DIR ...] [--work DIR]
+usage: bench/frontier [--gated PATH] [--static NAME=PATH ...] [--set NAME=DIR ...] [--work DIR] [--name STEM]
+  --name: the results' file stem in bench/results/ (default frontier: frontier.json, frontier.png,
+  frontier-speed.json), so that runs on different networks sit side by side.
   default: models/experiments/v2-candidate-gated.hush against static-c128/c96/c64 beside it, on
   the real-noise set /work/data/realtest and the procedural set /work/data/eval (this file is run
   by that script).
@@ -106,7 +108,9 @@ def main():
     ap.add_argument("--static", action="append", default=[], metavar="NAME=PATH")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=DIR")
     ap.add_argument("--work", default=str(ROOT / ".build" / "frontier"))
+    ap.add_argument("--name", default="frontier", help="results file stem in bench/results/")
     a = ap.parse_args()
+    stem = folder_name(a.name)
     statics = {k: Path(v) for k, v in (s.split("=", 1) for s in a.static)} or DEFAULT_STATICS
     sets = {k: Path(v) for k, v in (s.split("=", 1) for s in a.set)} or {
         "real-noise": Path("/work/data/realtest"), "procedural": Path("/work/data/eval")}
@@ -115,7 +119,7 @@ def main():
             raise SystemExit(f"no {d}/noisy/*.wav: build the set first (training/make_realnoise_testset.py, "
                              "training/make_evalset.py)")
     work = Path(a.work)
-    micros = speed(a.gated, statics, RESULTS / "frontier-speed.json")
+    micros = speed(a.gated, statics, RESULTS / f"{stem}-speed.json")
     entries = systems(a.gated, statics)
     results = {}
     for name, d in sets.items():
@@ -124,12 +128,12 @@ def main():
     for r in results.values():
         for label, row in r["systems"].items():
             row["network_us_per_frame"] = micros[label]
-    (RESULTS / "frontier.json").write_text(json.dumps(
+    (RESULTS / f"{stem}.json").write_text(json.dumps(
         {"gated": a.gated, "statics": {k: str(v) for k, v in statics.items()}, "sets": results}, indent=1))
-    figure(results, micros, RESULTS / "frontier.png")
+    figure(results, micros, RESULTS / f"{stem}.png")
     for name, r in results.items():
         print(table(name, r["files"], r["systems"], micros))
-    print("\nwrote bench/results/frontier.json, frontier.png, frontier-speed.json")
+    print(f"\nwrote bench/results/{stem}.json, {stem}.png, {stem}-speed.json")
 
 
 if __name__ == "__main__":

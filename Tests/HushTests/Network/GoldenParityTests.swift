@@ -90,7 +90,8 @@ struct GoldenParityTests {
         let pairs = B * frames * C
         var outputError: Float = 0
         for i in 0..<produced.count { outputError = max(outputError, abs(produced[i] - output[i])) }
-        print("parity \(pair.model) \(tag): \(flips) gate flips of \(pairs), mask max error \(maskError), output max error \(outputError), speech probability max error \(speechError)")
+        print("parity \(pair.model) \(tag): \(flips) gate flips of \(pairs), mask max error \(maskError), output max error \(outputError)"
+              + (speech == nil ? "" : ", speech probability max error \(speechError)"))
         #expect(Double(pairs - flips) / Double(pairs) >= 0.999, "\(flips) flips of \(pairs)")
         #expect(unexplained.count == 0, "flips not within float noise of a threshold, e.g. \(unexplained.prefix(3))")
         #expect(maskError <= 1e-4, "mask max abs error \(maskError)")
