@@ -55,19 +55,11 @@ def load_checkpoint(path):
     return m, ck
 
 
-def write_model(m, path, extra_meta=(), vad_head=None):
-    """vad_head: optional (weight [2, B], bias, smoothing), written as FORMAT.md's optional
-    `vad.weight`, `vad.bias` and `vad_smoothing`."""
+def write_model(m, path, extra_meta=()):
     c = m.config()
     t = hushnet.export_tensors(m)
     md = hushnet.model_metadata(c["R"], c["C"], c["G"], c["B"], c["K"], m.attenuation_limit_db) + list(extra_meta)
-    tensors = [(n, t[n]) for n in hushnet.tensor_order(c["B"])]
-    if vad_head is not None:
-        w, b, alpha = vad_head
-        md += [("vad_smoothing", 1, float(alpha))]
-        tensors += [("vad.weight", np.asarray(w, np.float32).reshape(2, c["B"])),
-                    ("vad.bias", np.asarray([b], np.float32))]
-    buf = container.write(path, md, tensors)
+    buf = container.write(path, md, [(n, t[n]) for n in hushnet.tensor_order(c["B"])])
     return buf
 
 

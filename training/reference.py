@@ -112,14 +112,8 @@ class Reference:
             y = np.fft.irfft(Y, n=n_fft) * wsyn
             y_full[ti * hop: ti * hop + n_fft] += y
         out = dict(output=y_full[:T * hop], mask=rec_m, active=active)
-        if self.vad is not None:  # the head, frame by frame (vadhead.head_probabilities); else -1
-            w, b, alpha = self.vad
-            z_bar, p = b, np.empty(T)
-            for ti in range(T):
-                z = b + w[0] @ (active[ti] / C) + w[1] @ mean_scores[ti]
-                z_bar = alpha * z_bar + (1 - alpha) * z
-                p[ti] = 1.0 / (1.0 + np.exp(-z_bar))
-            out["speech_probability"] = p
+        if self.vad is not None:  # the head, frame by frame; else -1
+            out["speech_probability"] = head_probabilities(*self.vad, active / C, mean_scores)
         else:
             out["speech_probability"] = np.full(T, -1.0)
         if record:
@@ -133,6 +127,19 @@ class Reference:
 
     def dense_macs(self):
         return macformula.dense_macs_per_frame(self.R, self.C, self.G, self.B, self.K, self.F)
+
+
+def head_probabilities(weight, bias, alpha, fractions, mean_scores):
+    """The speech-activity head frame by frame as FORMAT.md defines it (float64):
+    fractions, mean_scores [T, B] -> p [T]."""
+    weight = np.asarray(weight, np.float64)
+    z_bar = float(bias)
+    p = np.empty(len(fractions))
+    for t in range(len(fractions)):
+        z = float(bias) + weight[0] @ fractions[t] + weight[1] @ mean_scores[t]
+        z_bar = alpha * z_bar + (1 - alpha) * z
+        p[t] = 1 / (1 + np.exp(-z_bar))
+    return p
 
 
 def load(path):

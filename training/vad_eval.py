@@ -135,7 +135,7 @@ def table(a):
             d = dict(clean=r["clean"], q=rnnoise_probs(r["noisy"], T), e=energy_scores(r["noisy"])[:T])
             for bud in budgets:
                 f = file_features(model, r["noisy"], bud)[:T]
-                d[bud] = vadhead.head_probabilities(W, b, alpha, f[:, 0], f[:, 1])
+                d[bud] = reference.head_probabilities(W, b, alpha, f[:, 0], f[:, 1])
             per.setdefault((name, r["snr"]), []).append(d)
     snrs = sorted({k[1] for k in per})
 
@@ -188,7 +188,7 @@ def choose(a):
             Fs = vadhead.select(vadhead.smooth(F, alpha), fs).reshape(-1, 2 * B)
             W, b = vadhead.fit_logistic(Fs, L.reshape(-1))
             pa = float(((Fs @ W + b > 0) == L.reshape(-1)).mean())
-            p = np.concatenate([vadhead.head_probabilities(W.reshape(2, B), b, alpha, f[:, 0], f[:, 1]) for f in DF])
+            p = np.concatenate([reference.head_probabilities(W.reshape(2, B), b, alpha, f[:, 0], f[:, 1]) for f in DF])
             acc, auc = metrics(p, np.concatenate(DL), 0.5)
             print(f"| {fs} | {alpha:g} | {100 * pa:.1f} % | {100 * acc:.1f} % | {auc:.4f} |", flush=True)
 

@@ -30,15 +30,6 @@ def readings(ref, x):
     return np.concatenate([o["fractions"], o["mean_scores"], kept[:, None], o["residual"]], 1)
 
 
-def ema(X, alpha):
-    out = np.empty_like(X)
-    acc = np.zeros(X.shape[1])
-    for t in range(len(X)):
-        acc = alpha * acc + (1 - alpha) * X[t]
-        out[t] = acc
-    return out
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
@@ -51,10 +42,10 @@ def main():
     fit_X, fit_y = [], []
     for noisy, clean in vadhead.mixtures(speech, noise):
         X = readings(ref, noisy)
-        fit_X.append(ema(X, SMOOTHING))
+        fit_X.append(vadhead.smooth(X, SMOOTHING, axis=0))
         fit_y.append(vadhead.labels_from_clean(clean)[:len(X)])
     dev = load_set("dev")
-    dev_X = [ema(readings(ref, r["noisy"]), SMOOTHING) for r in dev]
+    dev_X = [vadhead.smooth(readings(ref, r["noisy"]), SMOOTHING, axis=0) for r in dev]
     dev_y = [r["labels"][:len(X)] for r, X in zip(dev, dev_X)]
     sources = np.array([r["name"].split("_")[0] for r in dev])
     gates = list(range(2 * B))

@@ -19,6 +19,7 @@ import torch
 import container
 import export
 import hushnet
+import vadhead
 from reference import Reference
 
 FRAMES = 100
@@ -66,7 +67,7 @@ def main():
     container.write(os.path.join(a.out_dir, "vad_tiny_badhead.hush"), meta,
                     [(n, t[n]) for n in names] + [("vad.weight", w.reshape(3, 2)), ("vad.bias", np.array([b]))])
     path = os.path.join(a.out_dir, "vad_tiny.hush")
-    export.write_model(m, path, md, head)
+    container.write(path, *vadhead.with_head(*container.read(no_head), w, b, head[2]))
     ref = Reference(*container.read(path))
     extra = [("input", x)]
     for tag, budget in (("b100", 1.0), ("b050", 0.5)):

@@ -7,7 +7,7 @@ int8, can be given a head without its training checkpoint.
 Features of frame t (free: the engine has them anyway), for each block i of B:
   a_i = |A_i| / C        the block's active-channel fraction at the running budget
   m_i = mean_c s_i[c]    the mean of the block's C gate scores
-Head: z_t = vad.bias + sum_i (vad.weight[0, i] a_i + vad.weight[1, i] m_i),
+Head (reference.head_probabilities): z_t = vad.bias + sum_i (vad.weight[0, i] a_i + vad.weight[1, i] m_i),
       zbar_t = alpha * zbar_{t-1} + (1 - alpha) * z_t  (zbar_{-1} = vad.bias, alpha = vad_smoothing),
       p_t = sigmoid(zbar_t).
 Because the smoothing is linear, fitting the logistic regression on the features smoothed the same
@@ -193,16 +193,17 @@ def fit_material(ref, material_dir, budget=1.0, **kw):
     return np.stack(F), np.stack(L)
 
 
-def smooth(feat, alpha):
-    """Causal EMA over frames (axis -3 of [..., T, 2, B]), state 0 before the first frame."""
+def smooth(feat, alpha, axis=-3):
+    """Causal EMA over frames (`axis`; -3 of [..., T, 2, B] by default), state 0 before the first frame."""
     if alpha == 0:
         return feat
-    out = np.empty_like(feat)
-    acc = np.zeros(feat.shape[:-3] + feat.shape[-2:])
-    for t in range(feat.shape[-3]):
-        acc = alpha * acc + (1 - alpha) * feat[..., t, :, :]
-        out[..., t, :, :] = acc
-    return out
+    x = np.moveaxis(feat, axis, 0)
+    out = np.empty_like(x)
+    acc = np.zeros(x.shape[1:])
+    for t in range(len(x)):
+        acc = alpha * acc + (1 - alpha) * x[t]
+        out[t] = acc
+    return np.moveaxis(out, 0, axis)
 
 
 def select(feat, feature_set):
@@ -284,18 +285,6 @@ def roc_auc(score, label):
         return float("nan")
     r = rankdata(score)
     return float((r[label].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
-
-
-def head_probabilities(weight, bias, alpha, fractions, mean_scores):
-    """The head frame by frame as FORMAT.md defines it (float64): fractions, mean_scores [T, B] -> p [T]."""
-    weight = np.asarray(weight, np.float64)
-    z_bar = float(bias)
-    p = np.empty(len(fractions))
-    for t in range(len(fractions)):
-        z = float(bias) + weight[0] @ fractions[t] + weight[1] @ mean_scores[t]
-        z_bar = alpha * z_bar + (1 - alpha) * z
-        p[t] = 1 / (1 + np.exp(-z_bar))
-    return p
 
 
 def main():

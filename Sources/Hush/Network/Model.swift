@@ -30,8 +30,6 @@ public struct ModelImage {
     /// `vad_smoothing`, α of the head's causal smoothing of its logit, in [0, 1) (0: none).
     let speechSmoothing: Float
 
-    /// Whether the model has a speech-activity head (the probability is −1, unavailable, otherwise).
-    public var hasSpeechHead: Bool { speechWeight != nil }
 
     /// One weight matrix: row-major elements of the model's `WeightFormat` (`Float` or `Int8`)
     /// and, for the int8 matrices that have them, one float scale per row of the file's tensor
@@ -272,12 +270,11 @@ public final class Model: @unchecked Sendable {
         self.memory = memory
         configuration = image.pointee.configuration
         weightBytes = image.pointee.weightBytes
-        hasSpeechHead = image.pointee.hasSpeechHead
     }
 
     /// Whether the model file has the optional speech-activity head (FORMAT.md), so that
     /// `FrameStatistics.speechProbability` is available.
-    public let hasSpeechHead: Bool
+    public var hasSpeechHead: Bool { configuration.hasSpeechHead }
 
     /// Loads a model from an array of file bytes.
     public static func load(_ bytes: [UInt8]) throws(HushError) -> Model {
