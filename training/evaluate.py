@@ -30,23 +30,7 @@ def model_from_file(path):
     R, C, G, B, K = (md["residual_channels"], md["conv_channels"], md["gate_rank"], md["blocks"],
                      md["kernel_size"])
     m = hushnet.HushNet(R=R, C=C, G=G, B=B, K=K)
-    sd = m.state_dict()
-    with torch.no_grad():
-        sd["frontend.weight"].copy_(torch.from_numpy(t["frontend.weight"]))
-        sd["frontend.bias"].copy_(torch.from_numpy(t["frontend.bias"]))
-        sd["backend.weight"].copy_(torch.from_numpy(t["backend.weight"]))
-        sd["backend.bias"].copy_(torch.from_numpy(t["backend.bias"]))
-        for i, blk in enumerate(m.blocks):
-            p = f"block.{i}."
-            blk.gate1.weight.copy_(torch.from_numpy(t[p + "gate.w1"])); blk.gate1.bias.copy_(torch.from_numpy(t[p + "gate.b1"]))
-            blk.gate2.weight.copy_(torch.from_numpy(t[p + "gate.w2"])); blk.gate2.bias.copy_(torch.from_numpy(t[p + "gate.b2"]))
-            blk.pw1.weight.copy_(torch.from_numpy(t[p + "pw1.weight"])); blk.pw1.bias.copy_(torch.from_numpy(t[p + "pw1.bias"]))
-            blk.prelu1.weight.copy_(torch.from_numpy(t[p + "prelu1.slope"]))
-            blk.dw.weight.copy_(torch.from_numpy(t[p + "dw.weight"])); blk.dw.bias.copy_(torch.from_numpy(t[p + "dw.bias"]))
-            blk.prelu2.weight.copy_(torch.from_numpy(t[p + "prelu2.slope"]))
-            blk.pw2.weight.copy_(torch.from_numpy(t[p + "pw2.weight"])); blk.pw2.bias.copy_(torch.from_numpy(t[p + "pw2.bias"]))
-            for bn in (blk.bn1, blk.bn2):  # identity in eval mode
-                bn.running_mean.zero_(); bn.running_var.fill_(1.0 - bn.eps); bn.weight.fill_(1.0); bn.bias.zero_()
+    hushnet.load_folded(m, t)
     m.attenuation_limit_db = md.get("attenuation_limit_db")
     m.eval()
     return m, md, t

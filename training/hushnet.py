@@ -257,6 +257,40 @@ def export_tensors(model):
     return {k: v.numpy().astype(np.float32) for k, v in t.items()}
 
 
+def load_folded(model, t):
+    """The inverse of export_tensors for fine-tuning from a model file: the folded tensors go into
+    the layers, and BN and the input standardisation are set to identity (BN's running variance
+    1 - eps, so its scale is exactly 1). Train such a model with frozen BN (freeze_bn) or the
+    folded statistics are counted twice."""
+    m = model
+    with torch.no_grad():
+        m.feat_mean.zero_(); m.feat_std.fill_(1.0)
+        m.frontend.weight.copy_(torch.from_numpy(t["frontend.weight"]))
+        m.frontend.bias.copy_(torch.from_numpy(t["frontend.bias"]))
+        for i, blk in enumerate(m.blocks):
+            p = f"block.{i}."
+            for name, param in (("gate.w1", blk.gate1.weight), ("gate.b1", blk.gate1.bias),
+                                ("gate.w2", blk.gate2.weight), ("gate.b2", blk.gate2.bias),
+                                ("pw1.weight", blk.pw1.weight), ("pw1.bias", blk.pw1.bias),
+                                ("prelu1.slope", blk.prelu1.weight), ("dw.weight", blk.dw.weight),
+                                ("dw.bias", blk.dw.bias), ("prelu2.slope", blk.prelu2.weight),
+                                ("pw2.weight", blk.pw2.weight), ("pw2.bias", blk.pw2.bias)):
+                param.copy_(torch.from_numpy(t[p + name]))
+            for bn in (blk.bn1, blk.bn2):
+                bn.running_mean.zero_(); bn.running_var.fill_(1.0 - bn.eps)
+                bn.weight.fill_(1.0); bn.bias.zero_()
+        m.backend.weight.copy_(torch.from_numpy(t["backend.weight"]))
+        m.backend.bias.copy_(torch.from_numpy(t["backend.bias"]))
+
+
+def freeze_bn(model):
+    """BN layers to eval mode with fixed affine parameters (after load_folded they are identity)."""
+    for blk in model.blocks:
+        for bn in (blk.bn1, blk.bn2):
+            bn.eval()
+            bn.weight.requires_grad_(False); bn.bias.requires_grad_(False)
+
+
 def model_metadata(R, C, G, B, K, attenuation_limit_db=None):
     md = [("sample_rate", 0, SR), ("n_fft", 0, N_FFT), ("hop", 0, HOP), ("window", 0, 0),
           ("bins", 0, BINS), ("residual_channels", 0, R), ("conv_channels", 0, C),

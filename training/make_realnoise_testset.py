@@ -14,6 +14,12 @@ speaker (material/speech_dev/asterisk_en, joined three at a time into 16 utteran
 held-out files of the training noise packages (material/noise_dev, every category there). It
 shares no speech and no noise package with the test set.
 
+  python make_realnoise_testset.py --clean /work/data/psd /work/data/cleanin
+
+builds the CLEAN-INPUT set instead (training/cleanin_manifest.csv): the 13 recordings with no noise
+added, at -26 dBFS, the same file under clean/ and noisy/, so that score.py measures what a
+denoiser does to speech it should leave alone (snr_db is written as 100: no noise).
+
 Each recording x SNR (0/5/10 dB) is mixed with 4 of the categories below, rotated so every
 category appears about equally often (13 x 3 x 4 = 156 mixtures, 19-20 per category). Noise file
 and crop offset are drawn from a per-mixture seed; a noise shorter than the speech is looped.
@@ -71,12 +77,44 @@ def dev_sources(speech_dir, group=3, gap=0.3):
     return out
 
 
+CLEAN_INPUT_LEVEL_DBFS = -26.0
+NO_NOISE_SNR_DB = 100
+
+
+def write_manifest(filename, rows):
+    with open(os.path.join(HERE, filename), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def clean_input_set(psd, out):
+    rows = []
+    for src, x in load_sources(psd):
+        s = x - x.mean()
+        s = s / np.sqrt(np.mean(s ** 2)) * 10 ** (CLEAN_INPUT_LEVEL_DBFS / 20)
+        if np.abs(s).max() > 0.98:
+            s = s * (0.98 / np.abs(s).max())
+        name = f"{src}.wav"
+        for d in ("clean", "noisy"):
+            sf.write(os.path.join(out, d, name), s, SR, subtype="PCM_16")
+        rows.append({"name": name, "source": src, "snr_db": NO_NOISE_SNR_DB,
+                     "level_dbfs": f"{CLEAN_INPUT_LEVEL_DBFS:.2f}"})
+    write_manifest("cleanin_manifest.csv", rows)
+    print(f"{len(rows)} clean recordings, no noise added")
+
+
 def main():
     global CATEGORIES, BASE_SEED
     dev = "--dev" in sys.argv[1:]
-    psd, noise_dir, out = [a for a in sys.argv[1:] if a != "--dev"][:3]
+    clean = "--clean" in sys.argv[1:]
+    args = [a for a in sys.argv[1:] if a not in ("--dev", "--clean")]
+    out = args[1] if clean else args[2]
     os.makedirs(os.path.join(out, "clean"), exist_ok=True)
     os.makedirs(os.path.join(out, "noisy"), exist_ok=True)
+    if clean:
+        return clean_input_set(args[0], out)
+    psd, noise_dir = args[:2]
     if dev:
         CATEGORIES = sorted(d for d in os.listdir(noise_dir) if os.path.isdir(os.path.join(noise_dir, d)))
         BASE_SEED = 600000
@@ -117,11 +155,7 @@ def main():
                 rows.append({"name": name, "source": src, "category": cat,
                              "noise_package": base.split("__")[0], "noise_file": base,
                              "snr_db": snr, "level_dbfs": f"{level:.2f}", "seed": seed})
-    with open(os.path.join(HERE, "realnoise_dev_manifest.csv" if dev else "realnoise_manifest.csv"), "w",
-              newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    write_manifest("realnoise_dev_manifest.csv" if dev else "realnoise_manifest.csv", rows)
     counts = {c: sum(r["category"] == c for r in rows) for c in CATEGORIES}
     print(f"{len(rows)} mixtures from {len(sources)} recordings; per category {counts}")
 

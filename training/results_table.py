@@ -3,6 +3,8 @@ tables (overall, per SNR, per noise type).
 
   python results_table.py /work/data/eval noisy hush_b100 hush_b075 hush_b050 hush_b025 \
       peers/rnnoise peers/speex peers/dfn3 peers/noisereduce
+  python results_table.py --manifest realnoise_manifest.csv /work/data/realtest noisy hush_b100 ...
+      (the per-noise table by the manifest's category column: the real-noise sets)
 """
 import json
 import os
@@ -17,7 +19,13 @@ def mean(rows, k, f=lambda r: True):
 
 
 def main():
-    ev, dirs = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    category = {}
+    if args[:1] == ["--manifest"]:
+        import csv
+        category = {r["name"]: r["category"] for r in csv.DictReader(open(args[1]))}
+        args = args[2:]
+    ev, dirs = args[0], args[1:]
     macs = {}
     for f in os.listdir(ev):
         if f.endswith("_macs.json"):
@@ -25,6 +33,9 @@ def main():
             for tag, v in j["budgets"].items():
                 macs[tag] = (v, j)
     data = {d: json.load(open(os.path.join(ev, d, "scores.json"))) for d in dirs}
+    for rows in data.values():
+        for r in rows:
+            r["noise"] = category.get(r["name"], r["noise"])
     noisy = data.get("noisy")
     base = mean(noisy, "pesq_wb") if noisy else float("nan")
     print("| system | PESQ-WB | ΔPESQ-WB vs noisy | STOI | SI-SDR dB | executed MMAC/s (measured) | % of dense |")
@@ -39,14 +50,15 @@ def main():
         pw = mean(rows, "pesq_wb")
         print(f"| {tag} | {pw:.3f} | {pw - base:+.3f} | {mean(rows, 'stoi'):.3f} | {mean(rows, 'si_sdr'):.2f} | {mc} |")
     print()
-    snrs = sorted({r["snr"] for r in noisy})
+    first = next(iter(data.values()))
+    snrs = sorted({r["snr"] for r in first})
     print("| system | " + " | ".join(f"PESQ-WB {s} dB" for s in snrs) + " | " + " | ".join(f"SI-SDR {s} dB" for s in snrs) + " |")
     print("|---|" + "---|" * (2 * len(snrs)))
     for d, rows in data.items():
         print(f"| {os.path.basename(d)} | " + " | ".join(f"{mean(rows, 'pesq_wb', lambda r, s=s: r['snr'] == s):.2f}" for s in snrs)
               + " | " + " | ".join(f"{mean(rows, 'si_sdr', lambda r, s=s: r['snr'] == s):.2f}" for s in snrs) + " |")
     print()
-    kinds = sorted({r["noise"] for r in noisy})
+    kinds = sorted({r["noise"] for r in first})
     print("| system (PESQ-WB by noise) | " + " | ".join(kinds) + " |")
     print("|---|" + "---|" * len(kinds))
     for d, rows in data.items():

@@ -16,6 +16,12 @@ so `--speech DIR` alone is enough.
   python train.py --pack .pack --device cuda --batch 128 --seg 3 --loss v2 --R 128 \
       --train-limit-db 20 --out runs/v2 --max-minutes 8 --time-schedule
 
+Fine-tuning: --init MODEL.hush starts from a model file's weights instead of a fresh network (the
+folded tensors go back into the layers, BN stays frozen at identity; the round trip is checked
+before the first step), e.g. the bundled model on real material:
+  python train.py --init ../models/hush-default.hush --pack /work/data/pack --batch 32 --lr 5e-4 \
+      --threads 1 --steps 20000 --max-minutes 60 --time-schedule --out /work/data/ckpt-ft1
+
 Resumable: rerunning the same command continues from OUT/last.pt (model, optimizer, step, the
 training log, elapsed training time); the pack is the data cache, decoded once per run.
 """
@@ -31,10 +37,12 @@ import time
 import numpy as np
 import soundfile as sf
 import torch
+import torch.nn.functional as Fn
 from scipy.signal import resample_poly
 
 import hushnet
 import noises
+import vadhead
 
 SR = hushnet.SR
 
@@ -133,24 +141,27 @@ def aligned(y, s):
     return y[:, d:d + n], s[:, :n]
 
 
-def compressed_spec_loss(y, s, n_fft, alpha=0.3, c=0.3):
+def compressed_spec_loss(y, s, n_fft, alpha=0.3, c=0.3, under_weight=1.0):
     """Compressed spectral MSE (Conv-FSENet): magnitude + complex terms on |.|^c at one
-    resolution (hop n_fft/2), on already aligned signals."""
+    resolution (hop n_fft/2), on already aligned signals. under_weight > 1 weighs the magnitude
+    error of bins the output has attenuated below the target (speech removed) that many times
+    more than bins left too loud (noise kept): over-suppression costs intelligibility."""
     win = torch.hann_window(n_fft, device=y.device)
     Y = torch.stft(y, n_fft, n_fft // 2, window=win, center=False, return_complex=True)
     S = torch.stft(s, n_fft, n_fft // 2, window=win, center=False, return_complex=True)
     Ym = (Y.abs() + 1e-8); Sm = (S.abs() + 1e-8)
     Yc = Ym ** c; Sc = Sm ** c
-    mag = torch.mean((Yc - Sc) ** 2)
+    err = (Yc - Sc) ** 2
+    mag = torch.mean(err if under_weight == 1.0 else torch.where(Yc < Sc, under_weight * err, err))
     cplx = torch.mean(torch.abs(Yc * Y / Ym - Sc * S / Sm) ** 2)
     return (1 - alpha) * mag + alpha * cplx
 
 
-def spec_loss(y, s, alpha=0.3, c=0.3):
+def spec_loss(y, s, alpha=0.3, c=0.3, under_weight=1.0):
     """Loss v1: compressed spectral MSE after iSTFT at the model's own resolution.
     y is the stream output (delayed by n_fft - hop); both are normalised by the clean+noise level."""
     y, s = aligned(y, s)
-    return compressed_spec_loss(y, s, hushnet.N_FFT, alpha, c)
+    return compressed_spec_loss(y, s, hushnet.N_FFT, alpha, c, under_weight)
 
 
 def neg_si_sdr(y, s, eps=1e-8):
@@ -163,11 +174,11 @@ def neg_si_sdr(y, s, eps=1e-8):
     return -(v * has).sum() / has.sum().clamp_min(1)
 
 
-def loss_v2(y, s, sisdr_weight=0.002):
+def loss_v2(y, s, sisdr_weight=0.002, under_weight=1.0):
     """Loss v2: compressed magnitude + complex MSE (c = 0.3, alpha = 0.3) at the model's resolution
     and at FFT 256 and 1024 (multi-resolution), plus a small SI-SDR term."""
     y, s = aligned(y, s)
-    spec = sum(compressed_spec_loss(y, s, n) for n in (256, 512, 1024)) / 3
+    spec = sum(compressed_spec_loss(y, s, n, under_weight=under_weight) for n in (256, 512, 1024)) / 3
     return spec + sisdr_weight * neg_si_sdr(y, s)
 
 
@@ -222,9 +233,16 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--loss", choices=["v1", "v2"], default="v1")
     ap.add_argument("--sisdr-weight", type=float, default=0.002)
+    ap.add_argument("--under-weight", type=float, default=1.0,
+                    help="weight of over-suppressed bins in the magnitude loss (1: symmetric, as before)")
     ap.add_argument("--train-limit-db", type=float,
                     help="attenuation limit applied in the training forward pass (limit in the loop)")
+    ap.add_argument("--speech-loss-weight", type=float, default=0.0,
+                    help="joint speech-presence loss: a linear probe on the gates' per-block soft active "
+                         "fractions predicts the clean target's speech frames (vadhead.labels_from_clean), "
+                         "at b = 1, so that gate activity reads as speech activity (issue #15's head)")
     ap.add_argument("--static", action="store_true", help="no gates: every channel always computed")
+    ap.add_argument("--init", help="fine-tune: start from this .hush model file's weights (BN frozen at identity)")
     ap.add_argument("--rate-target", type=float, default=0.5)
     ap.add_argument("--rate-weight", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=0)
@@ -264,13 +282,33 @@ def main():
                   ",".join(f"blk{i}" for i in range(a.B)))
     log_rows = []
     ck = torch.load(ck_path, map_location="cpu", weights_only=False) if os.path.exists(ck_path) else None
-    if ck is None:
+    if ck is None and a.init:
+        import container
+        md, t = container.read(a.init)
+        have = dict(R=md["residual_channels"], C=md["conv_channels"], G=md["gate_rank"], B=md["blocks"],
+                    K=md["kernel_size"])
+        want = {k: v for k, v in model.config().items() if k != "gated"}
+        if have != want:
+            raise SystemExit(f"--init {a.init}: its shape {have} is not this run's {want}")
+        hushnet.load_folded(model, t)
+        back = hushnet.export_tensors(model)  # folding the loaded layers again must give the file back
+        worst = max(float(np.abs(back[n] - t[n]).max()) for n in back)
+        if worst > 1e-6:
+            raise SystemExit(f"--init {a.init}: re-exported weights differ from the file by {worst:.2e}")
+        print(f"initialised from {a.init} ({md.get('train_steps', '?')} steps)", flush=True)
+    elif ck is None:
         mu, sd = feature_stats(mixer)
         model.feat_mean.copy_(mu); model.feat_std.copy_(sd)
     else:
         model.load_state_dict(ck["model"])
+    # the speech probe is training-only (the exported head is fitted afterwards by vadhead.py)
+    probe = torch.nn.Linear(a.B, 1)
+    if ck is not None and "speech_probe" in ck:
+        probe.load_state_dict(ck["speech_probe"])
     model.to(dev)  # before the optimizer state is loaded: Adam casts its state to the parameters' device
-    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
+    probe.to(dev)
+    params = list(model.parameters()) + (list(probe.parameters()) if a.speech_loss_weight > 0 else [])
+    opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=1e-4)
     if ck is not None:
         opt.load_state_dict(ck["opt"])
         step = ck["step"]; train_seconds = ck.get("train_seconds", 0.0); log_rows = ck.get("log", [])
@@ -284,7 +322,8 @@ def main():
         opt_state = opt.state_dict()
         opt_state["state"] = {k: {n: (t.cpu() if torch.is_tensor(t) else t) for n, t in v.items()}
                               for k, v in opt_state["state"].items()}
-        torch.save({"model": state, "opt": opt_state, "step": step, "config": model.config(), "args": vars(a),
+        torch.save({"model": state, "speech_probe": {k: v.detach().cpu() for k, v in probe.state_dict().items()},
+                    "opt": opt_state, "step": step, "config": model.config(), "args": vars(a),
                     "train_seconds": train_seconds, "log_header": log_header, "log": log_rows}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
@@ -293,6 +332,8 @@ def main():
             f.write(log_header + "\n" + "".join(r + "\n" for r in log_rows))
 
     model.train()
+    if a.init:
+        hushnet.freeze_bn(model)
     last_ck = time.time()
     acc = []
     t_seg = time.time()
@@ -312,7 +353,8 @@ def main():
         budgets = sample_budgets(brng, a.batch) if not a.static else torch.ones(a.batch, dtype=torch.float64)
         y, mask, aux = model(x, budget=budgets if not a.static else 1.0)
         lvl = torch.sqrt(torch.mean(x ** 2, 1, keepdim=True)) + 1e-6
-        spec = loss_v2(y / lvl, s / lvl, a.sisdr_weight) if a.loss == "v2" else spec_loss(y / lvl, s / lvl)
+        spec = (loss_v2(y / lvl, s / lvl, a.sisdr_weight, a.under_weight) if a.loss == "v2"
+                else spec_loss(y / lvl, s / lvl, under_weight=a.under_weight))
         if a.static:
             soft_rate = torch.ones((), device=dev)
             rate_loss = torch.zeros((), device=dev)
@@ -320,6 +362,15 @@ def main():
             soft_rate = torch.stack([soft.mean() for _, _, soft in aux]).mean()
             rate_loss = (soft_rate - a.rate_target) ** 2
         loss = spec + a.rate_weight * rate_loss
+        if a.speech_loss_weight > 0 and not a.static:
+            full = budgets == 1.0
+            if bool(full.any()):
+                labels = torch.from_numpy(vadhead.labels_from_clean(s[full].cpu().numpy())).to(dev)
+                fractions = torch.stack([soft[full.to(dev)].mean(-1) for _, _, soft in aux], -1)  # [n, T, B]
+                T = min(labels.shape[1], fractions.shape[1])
+                logit = probe(fractions[:, :T]).squeeze(-1)
+                loss = loss + a.speech_loss_weight * Fn.binary_cross_entropy_with_logits(
+                    logit, labels[:, :T].to(logit.dtype))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)

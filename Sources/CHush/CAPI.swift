@@ -13,8 +13,7 @@ public func hush_status_string(_ status: Int32) -> UnsafePointer<CChar> {
 /// `const char *hush_version(void)`.
 @_cdecl("hush_version")
 public func hush_version() -> UnsafePointer<CChar> {
-    let version: StaticString = "0.2.0"
-    return UnsafeRawPointer(version.utf8Start).assumingMemoryBound(to: CChar.self)
+    UnsafeRawPointer(HushVersion.string.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
 // MARK: caller memory (RNNoise style)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Hush
 import HushAudio
 
 /// `hush`: the command-line front end. Thin by design: parse, call the libraries, print.
@@ -14,7 +15,7 @@ struct HushCommand: ParsableCommand {
               sox in.wav -t raw -r 16000 -e signed -b 16 -c 1 - | hush stream > clean.raw
               hush plot noisy.wav --out fig.png
             """,
-        version: "0.2.0",
+        version: "\(HushVersion.string)",
         subcommands: [DenoiseCommand.self, StreamCommand.self, EvalCommand.self, PlotCommand.self,
                       MemoryCommand.self])
 

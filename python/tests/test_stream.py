@@ -189,3 +189,12 @@ def test_frame_stats_struct_holds_what_the_library_writes(speech16k):
     assert status == _native.HUSH_OK
     assert guarded.stats.frames > 0 and guarded.stats.speech_probability == -1.0
     assert bytes(guarded.canary) == b"\xa5" * 16
+
+
+def test_package_version_is_the_library_version():
+    """pyproject.toml's version is the library's (Sources/Hush/Common/Version.swift)."""
+    import pathlib
+    import re
+
+    pyproject = (pathlib.Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    assert re.search(r'^version = "([^"]+)"$', pyproject, re.M).group(1) == hush.version()
