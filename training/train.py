@@ -284,7 +284,10 @@ def main():
     ck = torch.load(ck_path, map_location="cpu", weights_only=False) if os.path.exists(ck_path) else None
     if ck is None and a.init:
         import container
-        md, t = container.read(a.init)
+        try:
+            md, t = container.read(a.init)
+        except (OSError, ValueError) as e:
+            raise SystemExit(f"--init {a.init}: not a readable Hush model file ({e})")
         have = dict(R=md["residual_channels"], C=md["conv_channels"], G=md["gate_rank"], B=md["blocks"],
                     K=md["kernel_size"])
         want = {k: v for k, v in model.config().items() if k != "gated"}
