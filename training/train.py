@@ -152,7 +152,7 @@ def compressed_spec_loss(y, s, n_fft, alpha=0.3, c=0.3, under_weight=1.0):
     Ym = (Y.abs() + 1e-8); Sm = (S.abs() + 1e-8)
     Yc = Ym ** c; Sc = Sm ** c
     err = (Yc - Sc) ** 2
-    mag = torch.mean(err if under_weight == 1.0 else torch.where(Yc < Sc, under_weight * err, err))
+    mag = torch.mean(torch.where(Yc < Sc, under_weight * err, err))
     cplx = torch.mean(torch.abs(Yc * Y / Ym - Sc * S / Sm) ** 2)
     return (1 - alpha) * mag + alpha * cplx
 
