@@ -6,10 +6,15 @@
 # minute, so a run cut short still brings back everything it learned. Resume any variant later
 # with train.py --out DIR after copying its .pt to DIR/last.pt.
 #
+# PLAN picks the variants: "next" (default) is the run the CPU experiments point to, two processes
+# so that each gets half the GPU; "ladder" is the seven-variant run of 2026-11-28 (RESULTS.md).
+#
 #   OUT=/tmp/out bash training/gpu_run.sh            (on the GPU machine)
 #   DEVICE=cpu BATCH=4 SEG=1 STOP_AFTER_S=60 OUT=/tmp/out bash training/gpu_run.sh   (a dry run here)
 set -u
 cd "$(dirname "$0")"
+PLAN=${PLAN:-next}
+case $PLAN in next|ladder) ;; *) echo "error: unknown PLAN $PLAN (next or ladder)" >&2; exit 2 ;; esac
 OUT=${OUT:-/tmp/hush-out}; mkdir -p "$OUT"
 DEVICE=${DEVICE:-cuda}; BATCH=${BATCH:-128}; SEG=${SEG:-3}
 STOP_AFTER_S=${STOP_AFTER_S:-540}; MINUTES=${MINUTES:-$(( (STOP_AFTER_S - 40) / 60 ))}
@@ -31,6 +36,16 @@ run() {
   $PY -u train.py "${common[@]}" --out "/tmp/hush-runs/$name" --mirror "$OUT/$name.pt" "$@" 2>&1 |
     sed -u "s/^/[$name] /" >> "$log" &
 }
+case $PLAN in
+next)
+  # v1 fine-tuned on the real material with the two levers the CPU fine-tunes found (RESULTS.md,
+  # "Fine-tuning v1 on real material"): over-suppressed bins weighed 2x, the speech-presence loss
+  # on the gates; and the same recipe from scratch at R = 128, to see whether width pays once
+  # there are enough steps.
+  run n_ft  --init ../models/hush-default.hush --lr 3e-4 --under-weight 2 --speech-loss-weight 0.1
+  run n_r128 --R 128 --loss v1 --under-weight 2 --speech-loss-weight 0.1
+  ;;
+ladder)
 # The ablation ladder (one change per row) and the static baselines of issue #15.
 run a_data   --R 80  --loss v1                            # v1 network and loss, real material
 run b_width  --R 128 --loss v1                            # + residual width 128
@@ -39,8 +54,11 @@ run d_limit  --R 128 --loss v2 --train-limit-db 20        # + attenuation limit 
 run s_c128   --R 128 --loss v2 --train-limit-db 20 --static --C 128 --G 1
 run s_c96    --R 128 --loss v2 --train-limit-db 20 --static --C 96 --G 1
 run s_c64    --R 128 --loss v2 --train-limit-db 20 --static --C 64 --G 1
+  ;;
+esac
+trainers=$(jobs -p)
 if command -v nvidia-smi > /dev/null; then
   nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader -l 60 | sed -u "s/^/[gpu] /" >> "$log" &
 fi
-wait $(jobs -p | head -7)
+wait $trainers
 date -u >> "$log"
