@@ -38,6 +38,7 @@ import reference
 
 LABEL_RANGE_DB = 35.0      # a speech frame is within 35 dB of the utterance's loudest frame ...
 LABEL_FLOOR_DBFS = -70.0   # ... and above -70 dBFS (absolute floor: digital silence, noise-only)
+FLOOR_PERCENTILE = 10      # an utterance's own floor, for the floor-relative label variant
 FEATURE_SETS = ("fractions", "scores", "both")
 # Chosen on the development set only (vad_eval.py choose, logs/vad_choose.txt).
 DEFAULT_FEATURES, DEFAULT_SMOOTHING = "fractions", 0.8
@@ -56,11 +57,17 @@ def frame_levels(x, n_fft=512, hop=256):
     return 10 * np.log10(e + 1e-20)
 
 
-def labels_from_clean(clean, label_range_db=LABEL_RANGE_DB):
-    """clean [..., N] -> bool [..., T]: speech frames by the definition above, per utterance (last axis)."""
+def labels_from_clean(clean, label_range_db=LABEL_RANGE_DB, above_floor_db=None):
+    """clean [..., N] -> bool [..., T]: speech frames by the definition above, per utterance (last axis).
+    above_floor_db (a sensitivity variant, not the definition): frames must also stand that many dB
+    above the utterance's own floor, its FLOOR_PERCENTILE-th percentile frame level, so that a real
+    recording's room background between words is not speech (digital silence leaves it inert)."""
     lv = frame_levels(clean)
     top = lv.max(-1, keepdims=True)
-    return (lv >= top - label_range_db) & (lv >= LABEL_FLOOR_DBFS)
+    speech = (lv >= top - label_range_db) & (lv >= LABEL_FLOOR_DBFS)
+    if above_floor_db is not None:
+        speech &= lv >= np.percentile(lv, FLOOR_PERCENTILE, axis=-1, keepdims=True) + above_floor_db
+    return speech
 
 
 def frame_parallel_forward(ref, x, budget=1.0):
