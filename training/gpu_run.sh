@@ -6,11 +6,11 @@
 # minute, so a run cut short still brings back everything it learned. Resume any variant later
 # with train.py --out DIR after copying its .pt to DIR/last.pt.
 #
-# PLAN picks the variants: "next" (default) is the run the CPU experiments point to, two processes
-# so that each gets half the GPU; "ladder" is the seven-variant run of 2026-11-28 (RESULTS.md).
+# PLAN picks the variants: "next" (default) is the one run the CPU experiments point to, alone on
+# the GPU; "ladder" is the seven-variant run of 2026-11-28 (RESULTS.md).
 #
 #   OUT=/tmp/out bash training/gpu_run.sh            (on the GPU machine)
-#   DEVICE=cpu BATCH=4 SEG=1 STOP_AFTER_S=60 OUT=/tmp/out bash training/gpu_run.sh   (a dry run here)
+#   DEVICE=cpu BATCH=4 SEG=1 STOP_AFTER_S=100 OUT=/tmp/out bash training/gpu_run.sh  (a dry run here)
 set -u
 cd "$(dirname "$0")"
 PLAN=${PLAN:-next}
@@ -40,10 +40,9 @@ case $PLAN in
 next)
   # v1 fine-tuned on the real material with the two levers the CPU fine-tunes found (RESULTS.md,
   # "Fine-tuning v1 on real material"): over-suppressed bins weighed 2x, the speech-presence loss
-  # on the gates; and the same recipe from scratch at R = 128, to see whether width pays once
-  # there are enough steps.
+  # on the gates. One process, the whole GPU: the seven-way run gave each variant ~1,000 steps,
+  # too few to tell anything apart; a from-scratch R 128 run of 4,451 steps only tied v1.
   run n_ft  --init ../models/hush-default.hush --lr 3e-4 --under-weight 2 --speech-loss-weight 0.1
-  run n_r128 --R 128 --loss v1 --under-weight 2 --speech-loss-weight 0.1
   ;;
 ladder)
 # The ablation ladder (one change per row) and the static baselines of issue #15.
