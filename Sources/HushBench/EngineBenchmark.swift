@@ -29,7 +29,8 @@ struct EngineBenchmark: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Static baselines to time beside the gated model, comma-separated NAME=PATH (model files whose "
-            + "gates keep every channel on), each run at b = 1 in the same interleaved rounds.",
+            + "gates keep every channel on, checked first), each run without its gates in the same "
+            + "interleaved rounds.",
         valueName: "name=path,..."))
     var staticModels: String?
 
@@ -44,6 +45,8 @@ struct EngineBenchmark: ParsableCommand {
     struct Row: Codable {
         var mode: String
         var executedMacsPerFrame: Double
+        /// The same, per second of audio, in millions.
+        var executedMmacPerSecond: Double
         var macSpeedup: Double
         var networkMicrosecondsPerFrame: Double
         var wallSpeedup: Double
@@ -75,8 +78,11 @@ struct EngineBenchmark: ParsableCommand {
             guard other.configuration.stft == config.stft else {
                 throw ValidationError("--static-models: \(parts[1]) frames audio differently from the gated model")
             }
+            try Self.requireStatic(other, path: parts[1], spectra: spectra, frames: frameCount)
             models.append(other)
-            modes.append(Mode(name: "static \(parts[0])", budget: 1, gating: .dynamic, model: models.count - 1))
+            // Its gates are constant, so they need not run: timed (and its MACs counted) ungated,
+            // which is what a static network costs.
+            modes.append(Mode(name: "static \(parts[0])", budget: 1, gating: .denseUngated, model: models.count - 1))
         }
         let networks = try modes.map {
             try GatedNetwork(model: models[$0.model], budget: $0.budget, gating: $0.gating)
@@ -135,7 +141,9 @@ struct EngineBenchmark: ParsableCommand {
             let perFrame = fastest(networkTimes[m]) / Double(frameCount)
             let fraction = (0..<config.blocks).map { totals.meanActiveFraction(block: $0) }.reduce(0, +)
                 / Double(config.blocks)
-            rows.append(Row(mode: mode.name, executedMacsPerFrame: macs, macSpeedup: denseMACs / macs,
+            rows.append(Row(mode: mode.name, executedMacsPerFrame: macs,
+                            executedMmacPerSecond: macs * Double(config.stft.sampleRate) / Double(config.stft.hop) / 1e6,
+                            macSpeedup: denseMACs / macs,
                             networkMicrosecondsPerFrame: perFrame * 1e6, wallSpeedup: denseTime / perFrame,
                             endToEndRealTimeFactor: fastest(endToEndTimes[m]) / duration,
                             activeFraction: mode.gating == .dynamic && mode.model == 0 ? fraction : 1))
@@ -147,6 +155,25 @@ struct EngineBenchmark: ParsableCommand {
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(rows).write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    /// Throws unless `model`'s gates keep every channel of every block on in every frame of the
+    /// signal at b = 1: only then is running it ungated the same network.
+    static func requireStatic(_ model: Model, path: String, spectra: [Float], frames: Int) throws {
+        let network = try GatedNetwork(model: model, budget: 1, gating: .dynamic)
+        let bins = model.configuration.bins
+        let work = UnsafeMutablePointer<Float>.allocate(capacity: 2 * bins)
+        defer { work.deallocate() }
+        spectra.withUnsafeBufferPointer { all in
+            for f in 0..<frames {
+                work.update(from: all.baseAddress! + f * 2 * bins, count: 2 * bins)
+                network.process(spectrum: work, bins: bins)
+            }
+        }
+        if let block = network.totals.activeFractionMin.firstIndex(where: { $0 < 1 }) {
+            throw ValidationError("--static-models: \(path) is not static: block \(block)'s gates turn "
+                + "channels off (lowest active fraction \(network.totals.activeFractionMin[block]))")
         }
     }
 

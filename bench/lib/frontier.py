@@ -1,7 +1,8 @@
 """The quality-compute frontier (issue #15): a gated model at several budgets and static networks
 of matched compute, measured in one run. Speed: one interleaved `hush-bench` run (network µs per
 frame, single thread). Quality and executed MACs: `hush denoise` per file on each test set (its
-summary's executed MMAC/s), scored by `hush eval` (PESQ-WB as the P.862 code, STOI as pystoi).
+summary's executed MMAC/s; a static's come from hush-bench, which runs it without its constant
+gates), scored by `hush eval` (PESQ-WB as the P.862 code, STOI as pystoi).
 Writes bench/results/frontier.json and frontier.png and prints one markdown table per set.
 
 usage: bench/frontier [--gated PATH] [--static NAME=PATH ...] [--set NAME=DIR ...] [--work DIR] [--name STEM]
@@ -24,16 +25,21 @@ DEFAULT_STATICS = {f"static C = {c}": EXPERIMENTS / f"static-c{c}.hush" for c in
 
 
 def speed(gated, statics, json_path):
-    """One interleaved hush-bench run -> {label: network µs/frame}, labels as `systems` names them."""
+    """One interleaved hush-bench run -> ({label: network µs/frame}, {static label: executed MMAC/s}),
+    labels as `systems` names them. hush-bench checks that each static's gates keep every channel on
+    and then runs it without them, so its MACs are a static network's (no gate scoring)."""
     static_arg = ",".join(f"s{i}={p}" for i, p in enumerate(statics.values()))
     run([HUSH_BENCH, "--model", gated, "--budgets", ",".join(f"{b:g}" for b in BUDGETS), "--seconds", 10,
          "--rounds", 5, "--static-models", static_arg, "--json", json_path])
     rows = json.loads(Path(json_path).read_text())
-    by_mode = {r["mode"]: r["network_microseconds_per_frame"] for r in rows}
-    out = {f"gated b = {b:g}": by_mode[f"gated b={b}"] for b in BUDGETS}
+    by_mode = {r["mode"]: r for r in rows}
+    out = {f"gated b = {b:g}": by_mode[f"gated b={b}"]["network_microseconds_per_frame"] for b in BUDGETS}
+    static_macs = {}
     for i, name in enumerate(statics):
-        out[name] = next(v for mode, v in by_mode.items() if mode.startswith(f"static s{i}"))
-    return out
+        row = by_mode[f"static s{i}"]
+        out[name] = row["network_microseconds_per_frame"]
+        static_macs[name] = row["executed_mmac_per_second"]
+    return out, static_macs
 
 
 def systems(gated, statics):
@@ -119,7 +125,7 @@ def main():
             raise SystemExit(f"no {d}/noisy/*.wav: build the set first (training/make_realnoise_testset.py, "
                              "training/make_evalset.py)")
     work = Path(a.work)
-    micros = speed(a.gated, statics, RESULTS / f"{stem}-speed.json")
+    micros, static_macs = speed(a.gated, statics, RESULTS / f"{stem}-speed.json")
     entries = systems(a.gated, statics)
     results = {}
     for name, d in sets.items():
@@ -128,6 +134,8 @@ def main():
     for r in results.values():
         for label, row in r["systems"].items():
             row["network_us_per_frame"] = micros[label]
+            if label in static_macs:  # hush denoise scores a static's constant gates; it needs none
+                row["executed_mmac_s"] = static_macs[label]
     (RESULTS / f"{stem}.json").write_text(json.dumps(
         {"gated": a.gated, "statics": {k: str(v) for k, v in statics.items()}, "sets": results}, indent=1))
     figure(results, micros, RESULTS / f"{stem}.png")
