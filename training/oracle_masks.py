@@ -65,7 +65,10 @@ def main():
     names = sorted(os.path.basename(p) for p in glob.glob(os.path.join(a.setdir, "noisy", "*.wav")))
     if not names:
         raise SystemExit(f"error: no WAV files in {a.setdir}/noisy")
-    model = evaluate.model_from_file(a.model) if a.model else None
+    try:
+        model = evaluate.model_from_file(a.model) if a.model else None
+    except (OSError, ValueError, KeyError) as e:
+        raise SystemExit(f"error: --model {a.model}: not a readable Hush model file ({e})")
     erb32 = erb_band_edges(32)
     atten = {"oracle_iam_l20": []}
     if model:

@@ -56,10 +56,8 @@ struct EngineBenchmark: ParsableCommand {
 
     func run() throws {
         let loaded: Model
-        if let model {
-            loaded = try Model.load([UInt8](try Data(contentsOf: URL(fileURLWithPath: model))))
-        } else {
-            loaded = try Model.bundled()
+        do { loaded = try Model.load(path: model) } catch let error as ModelFileError {
+            throw ValidationError(error.description)
         }
         let config = loaded.configuration
         let signal = try Self.testSignal(seconds: seconds, rate: config.stft.sampleRate)
@@ -74,7 +72,10 @@ struct EngineBenchmark: ParsableCommand {
         for entry in (staticModels ?? "").split(separator: ",") {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw ValidationError("--static-models: expected NAME=PATH, got '\(entry)'") }
-            let other = try Model.load([UInt8](try Data(contentsOf: URL(fileURLWithPath: parts[1]))))
+            let other: Model
+            do { other = try Model.load(path: parts[1]) } catch let error as ModelFileError {
+                throw ValidationError("--static-models: \(error.description)")
+            }
             guard other.configuration.stft == config.stft else {
                 throw ValidationError("--static-models: \(parts[1]) frames audio differently from the gated model")
             }

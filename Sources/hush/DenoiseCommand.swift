@@ -268,14 +268,8 @@ struct ModelOptions: ParsableArguments {
 
     /// The model: bundled or from `--model`.
     func loadModel() throws -> Model {
-        guard let path = model else { return try Model.bundled() }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationFailure(message: "\(path): cannot read model file")
-        }
-        do {
-            return try Model.load([UInt8](data))
-        } catch {
-            throw ValidationFailure(message: "\(path): \(error.description)")
+        do { return try Model.load(path: model) } catch let error as ModelFileError {
+            throw ValidationFailure(message: error.description)
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hush
+import HushAudio
 
 /// `hush memory`: the memory map of a model and one state, as the engine's arena measures it
 /// (the numbers hush_model_get_size and hush_state_get_size return). firmware-notes/ prints its
@@ -20,15 +21,8 @@ struct MemoryCommand: ParsableCommand {
 
     func run() throws {
         let loaded: Model
-        if let path = model {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ValidationFailure(message: "\(path): cannot read model file")
-            }
-            do { loaded = try Model.load([UInt8](data)) } catch {
-                throw ValidationFailure(message: "\(path): \(error.description)")
-            }
-        } else {
-            loaded = try Model.bundled()
+        do { loaded = try Model.load(path: model) } catch let error as ModelFileError {
+            throw ValidationFailure(message: error.description)
         }
         let f = MemoryFootprint(configuration: loaded.configuration)
         let slack = Arena.alignment - 1
