@@ -102,12 +102,7 @@ struct EngineBenchmark: ParsableCommand {
             for (m, network) in networks.enumerated() {
                 network.reset()
                 let start = DispatchTime.now().uptimeNanoseconds
-                spectra.withUnsafeBufferPointer { all in
-                    for f in 0..<frameCount {
-                        work.update(from: all.baseAddress! + f * 2 * config.bins, count: 2 * config.bins)
-                        network.process(spectrum: work, bins: config.bins)
-                    }
-                }
+                Self.runFrames(network, spectra: spectra, frames: frameCount, work: work)
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
                 if round > 0 { networkTimes[m].append(elapsed) }
 
@@ -163,18 +158,25 @@ struct EngineBenchmark: ParsableCommand {
     /// signal at b = 1: only then is running it ungated the same network.
     static func requireStatic(_ model: Model, path: String, spectra: [Float], frames: Int) throws {
         let network = try GatedNetwork(model: model, budget: 1, gating: .dynamic)
-        let bins = model.configuration.bins
-        let work = UnsafeMutablePointer<Float>.allocate(capacity: 2 * bins)
+        let work = UnsafeMutablePointer<Float>.allocate(capacity: 2 * model.configuration.bins)
         defer { work.deallocate() }
+        runFrames(network, spectra: spectra, frames: frames, work: work)
+        if let block = network.totals.activeFractionMin.firstIndex(where: { $0 < 1 }) {
+            throw ValidationError("--static-models: \(path) is not static: block \(block)'s gates turn "
+                + "channels off (lowest active fraction \(network.totals.activeFractionMin[block]))")
+        }
+    }
+
+    /// Runs `network` over the first `frames` spectra (interleaved re/im, the model's bins each),
+    /// through `work` (2·bins floats), which the network overwrites in place with its gain.
+    static func runFrames(_ network: GatedNetwork, spectra: [Float], frames: Int,
+                          work: UnsafeMutablePointer<Float>) {
+        let bins = network.model.configuration.bins
         spectra.withUnsafeBufferPointer { all in
             for f in 0..<frames {
                 work.update(from: all.baseAddress! + f * 2 * bins, count: 2 * bins)
                 network.process(spectrum: work, bins: bins)
             }
-        }
-        if let block = network.totals.activeFractionMin.firstIndex(where: { $0 < 1 }) {
-            throw ValidationError("--static-models: \(path) is not static: block \(block)'s gates turn "
-                + "channels off (lowest active fraction \(network.totals.activeFractionMin[block]))")
         }
     }
 
