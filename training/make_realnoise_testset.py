@@ -14,6 +14,14 @@ speaker (material/speech_dev/asterisk_en, joined three at a time into 16 utteran
 held-out files of the training noise packages (material/noise_dev, every category there). It
 shares no speech and no noise package with the test set.
 
+  python make_realnoise_testset.py --valid SPEECH_DEV_DIR NOISE_VALID_DIR OUT_DIR
+
+builds the real-noise VALIDATION set (training/realnoise_valid_manifest.csv): the same held-out
+prompts mixed with the validation bank (material/noise_valid, `build_material.py --stage
+validnoise`), whose packages are in neither the training bank nor the test bank, so that, like the
+test set, it is held out by package. Categories with at least 3 files, each utterance x SNR mixed
+with every one of them twice (different files and offsets).
+
   python make_realnoise_testset.py --clean /work/data/psd /work/data/cleanin
 
 builds the CLEAN-INPUT set instead (training/cleanin_manifest.csv): the 13 recordings with no noise
@@ -106,9 +114,13 @@ def clean_input_set(psd, out):
 
 def main():
     global CATEGORIES, BASE_SEED
+    global PER_SLOT
     dev = "--dev" in sys.argv[1:]
+    valid = "--valid" in sys.argv[1:]
     clean = "--clean" in sys.argv[1:]
-    args = [a for a in sys.argv[1:] if a not in ("--dev", "--clean")]
+    if dev + valid + clean > 1:
+        raise SystemExit("--dev, --valid and --clean build different sets: give one")
+    args = [a for a in sys.argv[1:] if a not in ("--dev", "--valid", "--clean")]
     out = args[1] if clean else args[2]
     os.makedirs(os.path.join(out, "clean"), exist_ok=True)
     os.makedirs(os.path.join(out, "noisy"), exist_ok=True)
@@ -118,6 +130,12 @@ def main():
     if dev:
         CATEGORIES = sorted(d for d in os.listdir(noise_dir) if os.path.isdir(os.path.join(noise_dir, d)))
         BASE_SEED = 600000
+        sources = dev_sources(psd)
+    elif valid:
+        CATEGORIES = sorted(d for d in os.listdir(noise_dir)
+                            if len(glob.glob(os.path.join(noise_dir, d, "*.wav"))) >= 3)
+        BASE_SEED = 800000
+        PER_SLOT = 2 * len(CATEGORIES)
         sources = dev_sources(psd)
     else:
         sources = load_sources(psd)
@@ -148,14 +166,16 @@ def main():
                 if pk > 0.98:
                     s = s * (0.98 / pk)
                     m = m * (0.98 / pk)
-                name = f"{src}_{cat}_{snr}dB.wav"
+                rep = i // len(CATEGORIES)  # the validation set mixes each category twice
+                name = f"{src}_{cat}{rep + 1 if rep else ''}_{snr}dB.wav"
                 sf.write(os.path.join(out, "clean", name), s, SR, subtype="PCM_16")
                 sf.write(os.path.join(out, "noisy", name), m, SR, subtype="PCM_16")
                 base = os.path.basename(nf)
                 rows.append({"name": name, "source": src, "category": cat,
                              "noise_package": base.split("__")[0], "noise_file": base,
                              "snr_db": snr, "level_dbfs": f"{level:.2f}", "seed": seed})
-    write_manifest("realnoise_dev_manifest.csv" if dev else "realnoise_manifest.csv", rows)
+    write_manifest("realnoise_dev_manifest.csv" if dev else
+                   "realnoise_valid_manifest.csv" if valid else "realnoise_manifest.csv", rows)
     counts = {c: sum(r["category"] == c for r in rows) for c in CATEGORIES}
     print(f"{len(rows)} mixtures from {len(sources)} recordings; per category {counts}")
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Enhance and score one model file on the development and test sets at b = 1 and 0.25, beside
-# whatever is already scored there: the real-noise dev set (choose with this), the real-noise
+# whatever is already scored there: the real-noise dev and validation sets (choose with these;
+# the validation set is held out by noise package, as the test set is), the real-noise
 # test set (per category), the procedural set and the clean-input set (speech with no noise).
-# usage: score_candidate.sh MODEL.hush PREFIX [SET ...]   SET: realdev realtest eval cleanin
+# usage: score_candidate.sh MODEL.hush PREFIX [SET ...]   SET: realdev realvalid realtest eval cleanin
 # CHECK=N: files checked against reference.py (default 2; 0 skips: a gate score within float
 # rounding of zero can flip between the float32 batch and the float64 reference).
 # Sets are built by make_realnoise_testset.py / make_evalset.py under $DATA (default /work/data).
@@ -13,11 +14,12 @@ PEERS_PY=${PEERS_PY:-/work/venv/peers/bin/python}
 SHARED=${SHARED:-../../shared}
 DATA=${DATA:-/work/data}
 MODEL=$(realpath "$1"); PREFIX=$2; shift 2
-SETS=${*:-realdev realtest eval cleanin}
+SETS=${*:-realdev realvalid realtest eval cleanin}
 HERE=$PWD
 for set in $SETS; do
     case $set in
         realdev) manifest=realnoise_dev_manifest.csv ;;
+        realvalid) manifest=realnoise_valid_manifest.csv ;;
         realtest) manifest=realnoise_manifest.csv ;;
         eval) manifest=eval_manifest.csv ;;
         cleanin) manifest=cleanin_manifest.csv ;;

@@ -3,6 +3,7 @@
 
 Usage (Debian 12 "bookworm"):
     python3 build_material.py [--data /work/data] [--stage all|download|extract|speech|noise]
+    python3 build_material.py --stage validnoise    (the validation bank, see VALID_PKGS)
 
 Needs: apt-get, dpkg, ffmpeg (decodes ogg/wav/flac/mp3/g722), python3 with numpy + soundfile.
 Nothing is installed: every package is fetched with `apt-get download` into DATA/debs/ and
@@ -20,6 +21,7 @@ Deterministic: file lists are sorted, the train/dev split is a SHA-1 of
 
 RESERVED FOR EVALUATION and refused here: pocketsphinx-testdata, lmms-common, wesnoth-*,
 asterisk-core-sounds-{es,fr,it,ru}-* and every other non-English asterisk prompt pack.
+VALIDATION ONLY (the validation bank, for choosing settings; never trained on): VALID_PKGS.
 """
 import argparse
 import csv
@@ -319,21 +321,83 @@ def test_category(pkg, rel):
 
 
 def stage_testnoise(data, dry=False):
-    debs = os.path.join(data, "debs", "eval")
-    os.makedirs(debs, exist_ok=True)
-    have = {f.split("_")[0] for f in os.listdir(debs) if f.endswith(".deb")}
-    need = [p for p in TEST_PKGS if p not in have]
-    if need:
-        sh(["apt-get", "download"] + need, cwd=debs)
-    for p in TEST_PKGS:
-        dst = eval_root(data, p)
-        if not os.path.isdir(dst):
-            unpack(debs, p, dst)
+    fetch_unpacked(os.path.join(data, "debs", "eval"), TEST_PKGS, lambda p: eval_root(data, p))
     stage_noise(data, out_prefix="noise", pkgs=TEST_PKGS, prov_name="noise_test_provenance.csv",
-                dev_mod=0, cap=40, cap_music=8, dry=dry, test=True)
+                dev_mod=0, cap=40, cap_music=8, dry=dry, kind="test")
 
 
 # ---------------------------------------------------------------------------------------------
+# VALIDATION bank (stage "validnoise"): packages in neither the training bank nor the test bank,
+# so that a validation set built from them is held out BY PACKAGE, as the test set is (a dev set
+# of held-out files of the training packages once ranked two models the wrong way round). Unpacked
+# into DATA/debs/valid/x/<package>/, written to DATA/material/noise_valid/<category>/. Never trained on.
+# ---------------------------------------------------------------------------------------------
+VALID_PKGS = {
+    "aisleriot": "GPL-3+",
+    "boswars-data": "mixed:GPL-2+/BSD-3-clause/Expat",
+    "chromium-bsu-data": "mixed:Clarified-Artistic/Expat",
+    "fillets-ng-data": "GPL-2+",
+    "freedink-data": "mixed:GPL-3+/GPL-2",
+    "frozen-bubble-data": "GPL-2",
+    "gnome-nibbles": "mixed:CC-BY-SA-3.0/GPL-3+",
+    "oxygen-sounds": "LGPL-3.0+",
+    "powermanga-data": "mixed:GPL-3+/GPL-2+",
+    "ri-li-data": "mixed:GPL-2/GPL-3",
+    "tecnoballz-data": "GPL-3+",
+    "tuxtype-data": "GPL-2",
+}
+# Voices are not noise: spoken unit replies and tutorial narration (boswars keeps only its effects),
+# fillets' English dialogue (its keyboard recordings stay), grunts, screams, "excuse me", "noh".
+VALID_KEEP = {"boswars-data": re.compile(r"(_action|_attack|_die|\.die|/sfx_|_hit)[^/]*$"),
+              "fillets-ng-data": re.compile(r"(/music/|/sound/share/|/linux/en/(key|enter|space)\d*\.)")}
+VALID_EXCLUDE = re.compile(r"(grunt|scream|nono|excuseme|/noh\.|snore|chatted|/intro\.wav)")
+VALID_RULES = [
+    ("music", r"(/music/|zik|music_|/freedink-data/.*/\d+\.ogg|denube|lovin|raindrops|chiptune|tuxi\.ogg)"),
+    ("applause", r"(applause|cheer)"),
+    ("alarm_bell", r"(oxygen-sys|oxygen-im|oxygen-k3b|alarm)"),
+    ("keyboard_click", r"(/linux/en/|typewriter|click|clic\.|slide|oxygen-window|select_option|menu_)"),
+    ("wind_rain_water", r"(bubles|splash)"),
+    ("animals", r"(bird)"),
+]
+VALID_RULES = [(c, re.compile(r)) for c, r in VALID_RULES]
+
+
+def valid_root(data, pkg):
+    return os.path.join(data, "debs", "valid", "x", pkg)
+
+
+def valid_category(pkg, rel):
+    low = f"/{pkg}/{rel}".lower()
+    keep = VALID_KEEP.get(pkg)
+    if (keep and not keep.search(low)) or VALID_EXCLUDE.search(low):
+        return None
+    for cat, rx in VALID_RULES:
+        if rx.search(low):
+            return cat
+    return "other"  # effects: explosions, weapons, impacts, engines, game jingles
+
+
+def stage_validnoise(data, dry=False):
+    assert not set(VALID_PKGS) & (set(NOISE_PKGS) | set(SPEECH_PKGS) | set(TEST_PKGS))
+    fetch_unpacked(os.path.join(data, "debs", "valid"), VALID_PKGS, lambda p: valid_root(data, p))
+    stage_noise(data, out_prefix="noise", pkgs=VALID_PKGS, prov_name="noise_valid_provenance.csv",
+                dev_mod=0, cap=40, cap_music=8, dry=dry, kind="valid")
+
+
+# ---------------------------------------------------------------------------------------------
+def fetch_unpacked(debs, pkgs, root_of):
+    """apt-get download into `debs` the packages not there yet, and unpack each into root_of(package)
+    unless that folder exists."""
+    os.makedirs(debs, exist_ok=True)
+    have = {f.split("_")[0] for f in os.listdir(debs) if f.endswith(".deb")}
+    need = [p for p in pkgs if p not in have]
+    if need:
+        sh(["apt-get", "download"] + need, cwd=debs)
+    for p in pkgs:
+        if not os.path.isdir(root_of(p)):
+            unpack(debs, p, root_of(p))
+
+
 def unpack(debs, package, dst):
     """dpkg -x the newest .deb of `package` in `debs` into `dst` (via dst.tmp: an interrupted run
     leaves no half tree under the final name)."""
@@ -552,24 +616,28 @@ def cap_jobs(jobs, cap, cap_music):
 
 
 def stage_noise(data, out_prefix="noise", pkgs=None, prov_name="noise_provenance.csv", dev_mod=10,
-                cap=None, cap_music=None, dry=False, test=False):
+                cap=None, cap_music=None, dry=False, kind="train"):
+    """kind: "train" (the training bank and its dev split), "test" (reserved packages) or
+    "valid" (the validation bank): the split written is train/dev, test or valid."""
     cap = cap or CAP_PER_PKG_CAT
     cap_music = cap_music or CAP_MUSIC
     mat = os.path.join(data, "material")
     pkgs = pkgs or NOISE_PKGS
     for p in pkgs:
-        assert bool(RESERVED.match(p)) == test, f"{p}: reserved/eval mismatch"
-    categorise = test_category if test else noise_category
-    shorten = test_rel_short if test else rel_short
+        assert bool(RESERVED.match(p)) == (kind == "test"), f"{p}: reserved/eval mismatch"
+        assert (p in VALID_PKGS) == (kind == "valid"), f"{p}: validation/other mismatch"
+    categorise = {"train": noise_category, "test": test_category, "valid": valid_category}[kind]
+    shorten = {"train": rel_short, "test": test_rel_short, "valid": lambda pkg, rel: rel}[kind]
+    root_of = {"train": pkg_root, "test": eval_root, "valid": valid_root}[kind]
     jobs = []
     for pkg, lic in sorted(pkgs.items()):
-        root = eval_root(data, pkg) if test else pkg_root(data, pkg)
+        root = root_of(data, pkg)
         for rel in list_audio(root):
             cat = categorise(pkg, rel)
             if cat is None:
                 continue
             assert cat in CATEGORIES, (pkg, rel, cat)
-            split = split_of(pkg, rel, dev_mod) if dev_mod else "test"
+            split = split_of(pkg, rel, dev_mod) if kind == "train" else kind
             base = f"{pkg}__{sanitise(shorten(pkg, rel))}.wav"
             out = os.path.join(mat, f"{out_prefix}_{split}", cat, base)
             jobs.append(dict(pkg=pkg, rel=rel, src=os.path.join(root, rel), out=out, cat=cat,
@@ -595,7 +663,7 @@ def stage_noise(data, out_prefix="noise", pkgs=None, prov_name="noise_provenance
             print(j["cat"], j["split"], j["pkg"], j["rel"], sep="\t")
         return
     rows, skipped = run_jobs(jobs)
-    remove_stale(mat, [f"{out_prefix}_test"] if test else [f"{out_prefix}_train", f"{out_prefix}_dev"], rows)
+    remove_stale(mat, [f"{out_prefix}_{kind}"] if kind != "train" else [f"{out_prefix}_train", f"{out_prefix}_dev"], rows)
     print(out_prefix, ":", len(rows), "files", round(sum(r["seconds"] for r in rows) / 60, 1),
           "min; skipped", skipped)
     with open(os.path.join(HERE, prov_name), "w", newline="") as f:
@@ -609,7 +677,7 @@ def summary():
     """Markdown totals (minutes / files) per category and split, from the provenance tables."""
     import collections
     for name, key in (("noise_provenance.csv", "category"), ("noise_test_provenance.csv", "category"),
-                      ("speech_provenance.csv", "speaker_or_voice")):
+                      ("noise_valid_provenance.csv", "category"), ("speech_provenance.csv", "speaker_or_voice")):
         path = os.path.join(HERE, name)
         if not os.path.exists(path):
             continue
@@ -618,7 +686,7 @@ def summary():
             for r in rows:
                 r[key] = r["package"]
         t = collections.defaultdict(lambda: [0, 0.0])
-        splits = sorted({r["split"] for r in rows}, key=lambda x: ["train", "dev", "test"].index(x))
+        splits = sorted({r["split"] for r in rows}, key=lambda x: ["train", "dev", "valid", "test"].index(x))
         for r in rows:
             t[(r[key], r["split"])][0] += 1
             t[(r[key], r["split"])][1] += float(r["seconds"])
@@ -640,7 +708,7 @@ def summary():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="/work/data")
-    ap.add_argument("--stage", default="all", choices=["all", "download", "extract", "speech", "noise", "summary", "testnoise"])
+    ap.add_argument("--stage", default="all", choices=["all", "download", "extract", "speech", "noise", "summary", "testnoise", "validnoise"])
     ap.add_argument("--dry", action="store_true", help="noise stage: only list the selection")
     a = ap.parse_args()
     st = a.stage
@@ -654,6 +722,8 @@ def main():
         stage_noise(a.data, dry=a.dry)
     if st == "testnoise":  # evaluation-only bank, not part of "all"
         stage_testnoise(a.data, dry=a.dry)
+    if st == "validnoise":  # validation-only bank, not part of "all"
+        stage_validnoise(a.data, dry=a.dry)
     if st in ("all", "summary"):
         summary()
 
