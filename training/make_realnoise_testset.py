@@ -14,13 +14,14 @@ speaker (material/speech_dev/asterisk_en, joined three at a time into 16 utteran
 held-out files of the training noise packages (material/noise_dev, every category there). It
 shares no speech and no noise package with the test set.
 
-  python make_realnoise_testset.py --valid SPEECH_DEV_DIR NOISE_VALID_DIR OUT_DIR
+  python make_realnoise_testset.py --valid SPEECH_VALID_DIR NOISE_VALID_DIR OUT_DIR
 
-builds the real-noise VALIDATION set (training/realnoise_valid_manifest.csv): the same held-out
-prompts mixed with the validation bank (material/noise_valid, `build_material.py --stage
-validnoise`), whose packages are in neither the training bank nor the test bank, so that, like the
-test set, it is held out by package. Categories with at least 3 files, each utterance x SNR mixed
-with every one of them twice (different files and offsets).
+builds the real-noise VALIDATION set (training/realnoise_valid_manifest.csv), held out like the
+test set by voice and by noise package: the validation voices (material/speech_valid/<voice>/,
+spoken stamp descriptions of tuxpaint-stamps-default in 8 languages, one reader each; 2 utterances
+per voice of 7 words joined with 0.25 s pauses) mixed with the validation bank (material/noise_valid;
+`build_material.py --stage validnoise` builds both; neither is in the training or test material),
+categories with at least 3 files.
 
   python make_realnoise_testset.py --clean /work/data/psd /work/data/cleanin
 
@@ -38,6 +39,7 @@ training/realnoise_manifest.csv (name,source,category,noise_package,noise_file,s
 """
 import csv
 import glob
+import hashlib
 import os
 import sys
 
@@ -85,6 +87,24 @@ def dev_sources(speech_dir, group=3, gap=0.3):
     return out
 
 
+def valid_sources(speech_dir, per_voice=2, words=7, gap=0.25):
+    """`per_voice` utterances per voice folder, each `words` files (chosen by SHA-1 of the name, so
+    spread over the package's topics) joined with `gap` s of silence."""
+    out = []
+    for voice in sorted(os.listdir(speech_dir)):
+        fs = sorted(glob.glob(os.path.join(speech_dir, voice, "*.wav")),
+                    key=lambda f: hashlib.sha1(os.path.basename(f).encode()).hexdigest())
+        assert len(fs) >= per_voice * words, f"{voice}: too few files"
+        for u in range(per_voice):
+            parts = []
+            for f in fs[u * words:(u + 1) * words]:
+                y, sr = sf.read(f, dtype="float64")
+                assert sr == SR
+                parts += [y, np.zeros(int(gap * SR))]
+            out.append((f"{voice}{u}", np.concatenate(parts)))
+    return out
+
+
 CLEAN_INPUT_LEVEL_DBFS = -26.0
 NO_NOISE_SNR_DB = 100
 
@@ -114,7 +134,6 @@ def clean_input_set(psd, out):
 
 def main():
     global CATEGORIES, BASE_SEED
-    global PER_SLOT
     dev = "--dev" in sys.argv[1:]
     valid = "--valid" in sys.argv[1:]
     clean = "--clean" in sys.argv[1:]
@@ -135,8 +154,7 @@ def main():
         CATEGORIES = sorted(d for d in os.listdir(noise_dir)
                             if len(glob.glob(os.path.join(noise_dir, d, "*.wav"))) >= 3)
         BASE_SEED = 800000
-        PER_SLOT = 2 * len(CATEGORIES)
-        sources = dev_sources(psd)
+        sources = valid_sources(psd)
     else:
         sources = load_sources(psd)
     bank = load_bank(noise_dir)
@@ -166,8 +184,7 @@ def main():
                 if pk > 0.98:
                     s = s * (0.98 / pk)
                     m = m * (0.98 / pk)
-                rep = i // len(CATEGORIES)  # the validation set mixes each category twice
-                name = f"{src}_{cat}{rep + 1 if rep else ''}_{snr}dB.wav"
+                name = f"{src}_{cat}_{snr}dB.wav"
                 sf.write(os.path.join(out, "clean", name), s, SR, subtype="PCM_16")
                 sf.write(os.path.join(out, "noisy", name), m, SR, subtype="PCM_16")
                 base = os.path.basename(nf)

@@ -3,7 +3,7 @@
 
 Usage (Debian 12 "bookworm"):
     python3 build_material.py [--data /work/data] [--stage all|download|extract|speech|noise]
-    python3 build_material.py --stage validnoise    (the validation bank, see VALID_PKGS)
+    python3 build_material.py --stage validnoise    (the validation bank and voices, see VALID_PKGS)
 
 Needs: apt-get, dpkg, ffmpeg (decodes ogg/wav/flac/mp3/g722), python3 with numpy + soundfile.
 Nothing is installed: every package is fetched with `apt-get download` into DATA/debs/ and
@@ -345,21 +345,48 @@ VALID_PKGS = {
     "ri-li-data": "mixed:GPL-2/GPL-3",
     "tecnoballz-data": "GPL-3+",
     "tuxtype-data": "GPL-2",
+    "tuxpaint-stamps-default": "GPL-2",
 }
 # Voices are not noise: spoken unit replies and tutorial narration (boswars keeps only its effects),
 # fillets' English dialogue (its keyboard recordings stay), grunts, screams, "excuse me", "noh".
 VALID_KEEP = {"boswars-data": re.compile(r"(_action|_attack|_die|\.die|/sfx_|_hit)[^/]*$"),
-              "fillets-ng-data": re.compile(r"(/music/|/sound/share/|/linux/en/(key|enter|space)\d*\.)")}
-VALID_EXCLUDE = re.compile(r"(grunt|scream|nono|excuseme|/noh\.|snore|chatted|/intro\.wav)")
+              "fillets-ng-data": re.compile(r"(/music/|/sound/share/|/linux/en/(key|enter|space)\d*\.)"),
+              # the stamps' effects, not their spoken descriptions (*_desc*.ogg: validation speech),
+              # nor the spoken letters, numbers and faces under symbols/ and seasonal/
+              "tuxpaint-stamps-default": re.compile(r"^(?!.*_desc).*/stamps/(animals|household|hobbies|town|"
+                                                    r"vehicles|nature)/")}
+VALID_EXCLUDE = re.compile(r"(grunt|scream|nono|excuseme|/noh\.|snore|chatted|/intro\.wav|/roadsigns/|/flags/)")
 VALID_RULES = [
+    ("percussion", r"/stamps/hobbies/music/percussion/"),
+    ("traffic_engine", r"/stamps/vehicles/"),
     ("music", r"(/music/|zik|music_|/freedink-data/.*/\d+\.ogg|denube|lovin|raindrops|chiptune|tuxi\.ogg)"),
     ("applause", r"(applause|cheer)"),
     ("alarm_bell", r"(oxygen-sys|oxygen-im|oxygen-k3b|alarm)"),
     ("keyboard_click", r"(/linux/en/|typewriter|click|clic\.|slide|oxygen-window|select_option|menu_)"),
     ("wind_rain_water", r"(bubles|splash)"),
-    ("animals", r"(bird)"),
+    ("animals", r"(bird|/stamps/animals/)"),
+    ("kitchen_clatter", r"/stamps/household/"),
 ]
 VALID_RULES = [(c, re.compile(r)) for c, r in VALID_RULES]
+
+
+TPS = "usr/share/tuxpaint/stamps/"
+# Languages whose spoken stamp descriptions are the validation speech: the ones with >= 600 files
+# (one reader each, presumably; none of these voices is in the training speech).
+TPS_LANGS = ("be", "bg", "ca", "el", "es", "fr", "ro", "ru")
+
+
+def _tuxpaint_desc_select(rel):
+    m = re.match(re.escape(TPS) + r".+_desc_([a-z]+)\.ogg$", rel)
+    if not m or m.group(1) not in TPS_LANGS:
+        return None
+    return f"tuxpaint_{m.group(1)}", f"tuxpaint-stamps {m.group(1)}"
+
+
+VALID_SPEECH_PKGS = {
+    "tuxpaint-stamps-default": dict(licence="GPL-2", dev_mod=None, select=_tuxpaint_desc_select,
+                                    strip=lambda r: r[len(TPS):], gate_db=25.0),
+}
 
 
 def valid_root(data, pkg):
@@ -379,7 +406,10 @@ def valid_category(pkg, rel):
 
 def stage_validnoise(data, dry=False):
     assert not set(VALID_PKGS) & (set(NOISE_PKGS) | set(SPEECH_PKGS) | set(TEST_PKGS))
+    assert set(VALID_SPEECH_PKGS) <= set(VALID_PKGS)
     fetch_unpacked(os.path.join(data, "debs", "valid"), VALID_PKGS, lambda p: valid_root(data, p))
+    if not dry:
+        stage_speech(data, kind="valid")
     stage_noise(data, out_prefix="noise", pkgs=VALID_PKGS, prov_name="noise_valid_provenance.csv",
                 dev_mod=0, cap=40, cap_music=8, dry=dry, kind="valid")
 
@@ -563,28 +593,31 @@ def remove_stale(mat, subdirs, rows):
                     os.remove(p)
 
 
-def stage_speech(data, only=None):
+def stage_speech(data, only=None, kind="train"):
+    """kind "train": the training speech and its dev split; "valid": the validation voices."""
     mat = os.path.join(data, "material")
+    pkgs, root_of = (SPEECH_PKGS, pkg_root) if kind == "train" else (VALID_SPEECH_PKGS, valid_root)
     jobs = []
-    for pkg, spec in SPEECH_PKGS.items():
+    for pkg, spec in pkgs.items():
         if only and pkg not in only:
             continue
-        root = pkg_root(data, pkg)
+        root = root_of(data, pkg)
         for rel in list_audio(root):
             sel = spec["select"](rel)
             if sel is None:
                 continue
             setname, voice = sel
-            split = split_of(pkg, rel, spec["dev_mod"])
+            split = split_of(pkg, rel, spec["dev_mod"]) if kind == "train" else kind
             base = f"{pkg}__{sanitise(spec['strip'](rel))}.wav"
             out = os.path.join(mat, f"speech_{split}", setname, base)
             jobs.append(dict(pkg=pkg, rel=rel, src=os.path.join(root, rel), fmt=spec.get("fmt"),
                              out=out, voice=voice, split=split, licence=spec["licence"],
                              gate_db=spec.get("gate_db"), min_active=0.25))
     rows, skipped = run_jobs(jobs)
-    remove_stale(mat, ["speech_train", "speech_dev"], rows)
+    remove_stale(mat, ["speech_train", "speech_dev"] if kind == "train" else [f"speech_{kind}"], rows)
     print("speech:", len(rows), "files", round(sum(r["seconds"] for r in rows) / 60, 1), "min; skipped", skipped)
-    with open(os.path.join(HERE, "speech_provenance.csv"), "w", newline="") as f:
+    prov = "speech_provenance.csv" if kind == "train" else f"speech_{kind}_provenance.csv"
+    with open(os.path.join(HERE, prov), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["package", "path", "licence", "speaker_or_voice", "seconds", "split"])
         for r in sorted(rows, key=lambda r: (r["pkg"], r["rel"])):
@@ -677,7 +710,8 @@ def summary():
     """Markdown totals (minutes / files) per category and split, from the provenance tables."""
     import collections
     for name, key in (("noise_provenance.csv", "category"), ("noise_test_provenance.csv", "category"),
-                      ("noise_valid_provenance.csv", "category"), ("speech_provenance.csv", "speaker_or_voice")):
+                      ("noise_valid_provenance.csv", "category"), ("speech_provenance.csv", "speaker_or_voice"),
+                      ("speech_valid_provenance.csv", "speaker_or_voice")):
         path = os.path.join(HERE, name)
         if not os.path.exists(path):
             continue
