@@ -24,7 +24,6 @@ Held-out noise (never produced by the training mixer):
   keyboard   keyboard typing (procedural, eval seed range disjoint from training streams)
   pinkmod    pink noise under a random on/off envelope (eval seed)
 """
-import csv
 import glob
 import os
 import subprocess
@@ -35,6 +34,7 @@ import numpy as np
 import soundfile as sf
 
 import noises
+from committed_tables import require_folder, write_table
 import textgen
 
 SR = 16000
@@ -101,10 +101,16 @@ KINDS = ["babble_ho", "cafe", "fan", "street", "keyboard", "pinkmod"]
 
 def main():
     dev = "--dev" in sys.argv[1:]
-    psd, out = [a for a in sys.argv[1:] if a != "--dev"]
+    args = [a for a in sys.argv[1:] if a != "--dev"]
+    if len(args) != 2:
+        raise SystemExit("usage: make_evalset.py [--dev] PSD OUT_DIR")
+    psd, out = args
+    require_folder(psd, "pocketsphinx-testdata")
     os.makedirs(os.path.join(out, "clean"), exist_ok=True)
     os.makedirs(os.path.join(out, "noisy"), exist_ok=True)
     sources = load_sources(psd)
+    if not sources:
+        raise SystemExit(f"no recordings under {psd}/usr/share/pocketsphinx/test/data")
     babble_utts = heldout_voices(24, seed=525252 if dev else 424242)
     kinds = noises.KINDS if dev else KINDS
     rows = []
@@ -129,9 +135,8 @@ def main():
                 sf.write(os.path.join(out, "noisy", name), m, SR, subtype="PCM_16")
                 rows.append({"name": name, "source": src, "noise": kind, "snr_db": snr,
                              "level_dbfs": f"{level:.2f}", "seed": seed})
-    with open(os.path.join(HERE, "dev_manifest.csv" if dev else "eval_manifest.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader(); w.writerows(rows)
+    name = "dev_manifest.csv" if dev else "eval_manifest.csv"
+    write_table(os.path.join(HERE, name), list(rows[0]) if rows else [], rows, name)
     print(f"{len(rows)} mixtures, {sum(len(x) for _, x in sources) * 6 / SR:.0f} s of audio")
 
 

@@ -37,7 +37,6 @@ mixture peaks at 0.98. Writes OUT/clean/<name>.wav and OUT/noisy/<name>.wav (16 
 the clean reference under the mixture's name, as ../shared/peers/score.py expects) and
 training/realnoise_manifest.csv (name,source,category,noise_package,noise_file,snr_db,level_dbfs,seed).
 """
-import csv
 import glob
 import hashlib
 import os
@@ -46,6 +45,7 @@ import sys
 import numpy as np
 import soundfile as sf
 
+from committed_tables import require_folder, write_table
 from make_evalset import load_sources
 
 SR = 16000
@@ -61,7 +61,8 @@ def load_bank(noise_dir):
     bank = {}
     for c in CATEGORIES:
         fs = sorted(glob.glob(os.path.join(noise_dir, c, "*.wav")))
-        assert fs, f"no noise files for category {c} in {noise_dir}"
+        if not fs:
+            raise SystemExit(f"no noise files for category {c} in {noise_dir}")
         bank[c] = fs
     return bank
 
@@ -94,7 +95,8 @@ def valid_sources(speech_dir, per_voice=2, words=7, gap=0.25):
     for voice in sorted(os.listdir(speech_dir)):
         fs = sorted(glob.glob(os.path.join(speech_dir, voice, "*.wav")),
                     key=lambda f: hashlib.sha1(os.path.basename(f).encode()).hexdigest())
-        assert len(fs) >= per_voice * words, f"{voice}: too few files"
+        if len(fs) < per_voice * words:
+            raise SystemExit(f"{voice}: {len(fs)} files, {per_voice * words} needed")
         for u in range(per_voice):
             parts = []
             for f in fs[u * words:(u + 1) * words]:
@@ -110,10 +112,7 @@ NO_NOISE_SNR_DB = 100
 
 
 def write_manifest(filename, rows):
-    with open(os.path.join(HERE, filename), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    write_table(os.path.join(HERE, filename), list(rows[0]) if rows else [], rows, filename)
 
 
 def clean_input_set(psd, out):
@@ -140,7 +139,12 @@ def main():
     if dev + valid + clean > 1:
         raise SystemExit("--dev, --valid and --clean build different sets: give one")
     args = [a for a in sys.argv[1:] if a not in ("--dev", "--valid", "--clean")]
-    out = args[1] if clean else args[2]
+    if len(args) != (2 if clean else 3):
+        raise SystemExit("usage: make_realnoise_testset.py [--dev | --valid] SPEECH NOISE OUT_DIR\n"
+                         "       make_realnoise_testset.py --clean PSD OUT_DIR   (see the docstring)")
+    for path in args[:-1]:
+        require_folder(path, "input")
+    out = args[-1]
     os.makedirs(os.path.join(out, "clean"), exist_ok=True)
     os.makedirs(os.path.join(out, "noisy"), exist_ok=True)
     if clean:
@@ -157,6 +161,8 @@ def main():
         sources = valid_sources(psd)
     else:
         sources = load_sources(psd)
+    if not sources or not CATEGORIES:
+        raise SystemExit(f"no speech in {psd}" if not sources else f"no noise categories in {noise_dir}")
     bank = load_bank(noise_dir)
     cache = {}
     rows = []

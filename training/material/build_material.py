@@ -36,6 +36,8 @@ import numpy as np
 import soundfile as sf
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from committed_tables import write_table  # noqa: E402  (training/, one level up)
 SR = 16000
 MAX_SEC = 60.0
 MIN_SEC = 0.5
@@ -507,6 +509,9 @@ def pkg_root(data, pkg):
 
 
 def list_audio(root):
+    if not os.path.isdir(root):
+        raise SystemExit(f"{root}: not unpacked (for the training material, run --stage download "
+                         "and --stage extract first); nothing was changed")
     out = []
     for d, _, fs in os.walk(root):
         for f in fs:
@@ -579,6 +584,9 @@ def run_jobs(jobs, workers=2):
                 skipped[why] = skipped.get(why, 0) + 1
             else:
                 rows.append(row)
+    if not rows:  # before remove_stale and the provenance table: a failed run must not empty them
+        raise SystemExit(f"no file was converted (skipped: {skipped}); is ffmpeg installed? "
+                         "nothing was changed")
     return rows, skipped
 
 
@@ -617,11 +625,9 @@ def stage_speech(data, only=None, kind="train"):
     remove_stale(mat, ["speech_train", "speech_dev"] if kind == "train" else [f"speech_{kind}"], rows)
     print("speech:", len(rows), "files", round(sum(r["seconds"] for r in rows) / 60, 1), "min; skipped", skipped)
     prov = "speech_provenance.csv" if kind == "train" else f"speech_{kind}_provenance.csv"
-    with open(os.path.join(HERE, prov), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["package", "path", "licence", "speaker_or_voice", "seconds", "split"])
-        for r in sorted(rows, key=lambda r: (r["pkg"], r["rel"])):
-            w.writerow([r["pkg"], "/" + r["rel"], r["licence"], r["voice"], r["seconds"], r["split"]])
+    write_table(os.path.join(HERE, prov), ["package", "path", "licence", "speaker_or_voice", "seconds", "split"],
+                [[r["pkg"], "/" + r["rel"], r["licence"], r["voice"], r["seconds"], r["split"]]
+                 for r in sorted(rows, key=lambda r: (r["pkg"], r["rel"]))], prov)
 
 
 def dedupe(jobs):
@@ -699,11 +705,9 @@ def stage_noise(data, out_prefix="noise", pkgs=None, prov_name="noise_provenance
     remove_stale(mat, [f"{out_prefix}_{kind}"] if kind != "train" else [f"{out_prefix}_train", f"{out_prefix}_dev"], rows)
     print(out_prefix, ":", len(rows), "files", round(sum(r["seconds"] for r in rows) / 60, 1),
           "min; skipped", skipped)
-    with open(os.path.join(HERE, prov_name), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["package", "path", "licence", "category", "seconds", "split"])
-        for r in sorted(rows, key=lambda r: (r["pkg"], r["rel"])):
-            w.writerow([r["pkg"], "/" + r["rel"], r["licence"], r["cat"], r["seconds"], r["split"]])
+    write_table(os.path.join(HERE, prov_name), ["package", "path", "licence", "category", "seconds", "split"],
+                [[r["pkg"], "/" + r["rel"], r["licence"], r["cat"], r["seconds"], r["split"]]
+                 for r in sorted(rows, key=lambda r: (r["pkg"], r["rel"]))], prov_name)
 
 
 def summary():
