@@ -43,7 +43,7 @@ def main():
                 y = np.round(np.clip(y, -1, 32767 / 32768) * 32768) / 32768
                 scores[L].append(pesq(16000, c, y, "wb"))
     snrs = sorted({int(r["snr_db"]) for r in rows})
-    print(f"dev set: {len(rows)} mixtures, budget {a.budget:g}, model {a.model}")
+    print(f"{a.devdir} ({os.path.basename(a.manifest)}): {len(rows)} mixtures, budget {a.budget:g}, model {a.model}")
     print("| attenuation limit | PESQ-WB | " + " | ".join(f"{s} dB" for s in snrs) + " |")
     print("|---|---|" + "---|" * len(snrs))
     for L in a.limits:
