@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Enhance and score one model file on the development and test sets at b = 1 and 0.25, beside
 # whatever is already scored there: the real-noise dev and validation sets (choose with these;
-# the validation set is held out by noise package, as the test set is), the real-noise
+# the validation set is held out by voice and noise package, as the test set is), the real-noise
 # test set (per category), the procedural set and the clean-input set (speech with no noise).
 # usage: score_candidate.sh MODEL.hush PREFIX [SET ...]   SET: realdev realvalid realtest eval cleanin
-# CHECK=N: files checked against reference.py (default 2; 0 skips: a gate score within float
-# rounding of zero can flip between the float32 batch and the float64 reference).
+# CHECK=N: files checked against reference.py (default 2; 0 skips). Where a gate score lies within
+# float rounding of its threshold the two may pick different channels; evaluate.py accepts that
+# and compares up to that frame only.
 # Sets are built by make_realnoise_testset.py / make_evalset.py under $DATA (default /work/data).
 set -euo pipefail
 cd "$(dirname "$0")"
